@@ -1,0 +1,108 @@
+"""Load the ontology and curated data into one rdflib Dataset, one named graph per file.
+
+Named graphs keep each triple's file of origin (useful for reports and TriG exports);
+the Dataset's default graph is the union, so ``load().query(...)`` sees everything.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable
+
+from . import paths
+from .errors import NctsError
+from .namespaces import BASE, PREFIXES
+
+GRAPH_BASE = BASE + "graph/"
+
+_FORMATS = {".ttl": "turtle", ".nt": "nt", ".nq": "nquads", ".trig": "trig", ".jsonld": "json-ld",
+            ".json": "json-ld", ".rdf": "xml", ".owl": "xml", ".xml": "xml", ".n3": "n3"}
+
+
+def rdf_format(path: Path) -> str:
+    """The rdflib format name for a file extension, or a usage error."""
+    fmt = _FORMATS.get(Path(path).suffix.lower())
+    if fmt is None:
+        known = ", ".join(sorted(_FORMATS))
+        raise NctsError(f"{path}: unknown RDF file extension (use one of {known})")
+    return fmt
+
+
+def graph_name(path: Path) -> str:
+    """The named-graph IRI of a file: bundled files by their place in the repository."""
+    path = Path(path).resolve()
+    try:
+        rel = path.relative_to(paths.home().resolve())
+        return GRAPH_BASE + rel.with_suffix("").as_posix()
+    except ValueError:
+        return path.as_uri()
+
+
+def parse_into(dataset, path: Path) -> None:
+    """Parse one file into its own named graph, turning parser failures into one-line errors."""
+    from rdflib import URIRef
+
+    path = Path(path)
+    if not path.is_file():
+        raise NctsError(f"{path}: file not found")
+    fmt = rdf_format(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise NctsError(f"{path}: cannot read ({exc.strerror})") from None
+    if not raw.strip():
+        raise NctsError(f"{path}: file is empty")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise NctsError(f"{path}:{line}: not UTF-8 text (byte 0x{raw[exc.start]:02x})") from None
+    if "\x00" in text:
+        raise NctsError(f"{path}: binary file, not RDF")
+    graph = dataset.graph(URIRef(graph_name(path)))
+    try:
+        graph.parse(data=text, format=fmt, publicID=path.resolve().as_uri())
+    except Exception as exc:  # rdflib raises many types; all mean "bad input"
+        raise NctsError(f"{path}:{_error_line(exc)}{_one_line(exc)}") from None
+
+
+def _error_line(exc: Exception) -> str:
+    line = getattr(exc, "lines", None)
+    if isinstance(line, int):
+        return f"{line + 1}: "
+    import re
+
+    match = re.search(r"line (\d+)", str(exc))
+    return f"{match.group(1)}: " if match else " "
+
+
+def _one_line(exc: Exception) -> str:
+    why = getattr(exc, "_why", None) or str(exc) or type(exc).__name__
+    text = " ".join(str(why).split())
+    return f"syntax error: {text}"[:300]
+
+
+def new_dataset():
+    from rdflib import Dataset
+
+    ds = Dataset(default_union=True)
+    for prefix, iri in PREFIXES.items():
+        ds.bind(prefix, iri, override=True)
+    return ds
+
+
+def bundled_files() -> list[Path]:
+    return [paths.ontology_file(), *paths.data_files()]
+
+
+def load(files: Iterable[Path | str] | None = None, *, bundled: bool = True):
+    """Return the knowledge graph as an rdflib ``Dataset`` (union default graph).
+
+    ``bundled=True`` loads the ontology and all curated data; ``files`` are added
+    to it (or loaded alone with ``bundled=False``), each into its own named graph.
+    """
+    ds = new_dataset()
+    sources = (bundled_files() if bundled else []) + [Path(f) for f in (files or [])]
+    for path in sources:
+        parse_into(ds, path)
+    return ds

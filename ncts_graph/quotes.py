@@ -1,0 +1,95 @@
+"""Check that every quote in the graph occurs verbatim in its source document.
+
+"Verbatim" allows exactly what the sources' text extraction forces on a curator:
+whitespace may differ (line wraps, double spaces, non-breaking spaces) and an
+end-of-line hyphenation ("demo -\\ncratische") may be kept or joined. Every
+letter, digit, punctuation mark and footnote number must be as in the source.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .errors import NctsError
+
+_SOFT = "\x00"  # marks a place where the source breaks a word at a line end
+_QUOTES_QUERY = """
+PREFIX ncts: <https://w3id.org/ncts-graph/def#>
+PREFIX oa: <http://www.w3.org/ns/oa#>
+SELECT ?resource ?quote ?doc ?file ?exact WHERE {
+  ?quote oa:hasSelector ?sel .
+  ?sel oa:exact ?exact .
+  OPTIONAL { ?quote oa:hasSource ?doc . OPTIONAL { ?doc ncts:sourceFile ?file } }
+  OPTIONAL { ?resource ncts:evidence ?quote }
+}
+"""
+
+
+@dataclass(frozen=True)
+class QuoteProblem:
+    resource: str
+    document: str
+    quote: str
+    reason: str
+
+    def __str__(self) -> str:
+        excerpt = self.quote if len(self.quote) <= 70 else self.quote[:67] + "..."
+        return f"{self.resource}: {self.reason} [{self.document}] \"{excerpt}\""
+
+
+def canonical_source(text: str) -> str:
+    """Source text with whitespace removed and line-end hyphens turned into soft-break marks."""
+    text = unicodedata.normalize("NFC", text)
+    text = re.sub(r"-[ \t\u00a0]*\r?\n", _SOFT, text)
+    text = text.replace("\u00ac", _SOFT).replace("\u00ad", _SOFT)
+    return re.sub(r"\s+", "", text)
+
+
+def quote_pattern(quote: str) -> re.Pattern[str]:
+    """A regex for the quote that tolerates only whitespace and line-end hyphenation."""
+    chars = re.sub(r"\s+", "", unicodedata.normalize("NFC", quote).replace("\u00ad", ""))
+    parts = ["[-\x00]" if c == "-" else re.escape(c) for c in chars]
+    return re.compile("\x00?".join(parts))
+
+
+def occurs_in(quote: str, source_text: str) -> bool:
+    """True if ``quote`` occurs verbatim (in the sense above) in ``source_text``."""
+    if not quote.strip():
+        return False
+    return quote_pattern(quote).search(canonical_source(source_text)) is not None
+
+
+@lru_cache(maxsize=16)
+def _read_source(path: Path) -> str:
+    return canonical_source(path.read_text(encoding="utf-8"))
+
+
+def check_quotes(graph, sources_dir: Path) -> tuple[int, list[QuoteProblem]]:
+    """Check all quotes of ``graph``; return (number checked, problems)."""
+    if not Path(sources_dir).is_dir():
+        raise NctsError(f"{sources_dir}: source directory not found (set NCTS_SOURCES)")
+    problems: list[QuoteProblem] = []
+    count = 0
+    for row in graph.query(_QUOTES_QUERY):
+        count += 1
+        resource = str(row.resource) if row.resource is not None else str(row.quote)
+        exact = str(row.exact)
+        if row.doc is None:
+            problems.append(QuoteProblem(resource, "?", exact, "quote has no oa:hasSource"))
+            continue
+        if row.file is None:
+            problems.append(QuoteProblem(resource, str(row.doc), exact, "source document has no ncts:sourceFile"))
+            continue
+        path = Path(sources_dir) / str(row.file)
+        if not path.is_file():
+            problems.append(QuoteProblem(resource, str(row.doc), exact, f"source file {path} not found"))
+            continue
+        if not exact.strip():
+            problems.append(QuoteProblem(resource, str(row.doc), exact, "empty quote"))
+        elif quote_pattern(exact).search(_read_source(path)) is None:
+            problems.append(QuoteProblem(resource, str(row.file), exact, "not found verbatim in source"))
+    return count, problems
