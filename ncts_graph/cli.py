@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from .errors import EXIT_FAIL, EXIT_USAGE, NctsError
+from .errors import EXIT_FAIL, NctsError
 
 
 def _friendly(func):
@@ -61,6 +61,91 @@ def quotes(files, sources):
         click.echo(str(problem))
     click.echo(f"{count} quotes checked, {len(problems)} not verbatim", err=bool(problems))
     if problems:
+        sys.exit(EXIT_FAIL)
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True, help="Language of labels.")
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@_friendly
+def info(fmt, lang, files):
+    """Counts per class, per pillar and per source document; namespaces.
+
+    FILES are added to the bundled graph (e.g. your own measures).
+    """
+    import json
+
+    from .info import info as compute, render_text
+    from .load import load
+
+    data = compute(load(files), lang=lang)
+    if fmt == "json":
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        from rich.console import Console
+
+        render_text(data, Console())
+
+
+@main.command()
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path),
+              help="Output file; the format follows the extension: .ttl .nt .trig .nq .jsonld")
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@_friendly
+def build(output, files):
+    """Write the merged graph (ontology + data [+ FILES]) to OUTPUT, atomically."""
+    from .build import build as write
+    from .load import load
+
+    graph = load(files)
+    write(graph, output)
+    click.echo(f"wrote {len(graph)} triples to {output}")
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--fail-on", type=click.Choice(["error", "warning"]), default="error", show_default=True,
+              help="Lowest severity that makes the exit code 1.")
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@_friendly
+def check(fmt, fail_on, files):
+    """Run the hygiene checks (queries/hygiene/*.rq) on the graph [+ FILES]."""
+    import json
+
+    from .hygiene import check as run
+    from .load import load
+
+    findings = run(load(files))
+    if fmt == "json":
+        click.echo(json.dumps([{"check": f.check, "severity": f.severity, "message": f.message,
+                                "rows": [{k: (str(v) if v is not None else None) for k, v in r.items()} for r in f.rows]}
+                               for f in findings], indent=2, ensure_ascii=False))
+    else:
+        for f in findings:
+            for line in f.lines():
+                click.echo(line)
+        errors = sum(len(f.rows) for f in findings if f.severity == "error")
+        warnings = sum(len(f.rows) for f in findings if f.severity == "warning")
+        click.echo(f"{errors} errors, {warnings} warnings")
+    failing = {"error"} if fail_on == "error" else {"error", "warning"}
+    if any(f.severity in failing for f in findings):
+        sys.exit(EXIT_FAIL)
+
+
+@main.command()
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@_friendly
+def reason(files):
+    """Check OWL 2 DL consistency of the graph [+ FILES] with the HermiT reasoner (needs Java)."""
+    from .load import load
+    from .reason import check_consistency
+
+    result = check_consistency(load(files))
+    click.echo(result.message)
+    for iri in result.unsatisfiable_classes:
+        click.echo(f"unsatisfiable: {iri}")
+    if not result.consistent or result.unsatisfiable_classes:
         sys.exit(EXIT_FAIL)
 
 

@@ -6,6 +6,10 @@ the Dataset's default graph is the union, so ``load().query(...)`` sees everythi
 
 from __future__ import annotations
 
+import logging
+import re
+import warnings
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterable
 
@@ -61,9 +65,44 @@ def parse_into(dataset, path: Path) -> None:
         raise NctsError(f"{path}: binary file, not RDF")
     graph = dataset.graph(URIRef(graph_name(path)))
     try:
-        graph.parse(data=text, format=fmt, publicID=path.resolve().as_uri())
+        with _quiet_rdflib():  # rdflib logs bad IRIs; _check_iris reports them as one error
+            graph.parse(data=text, format=fmt, publicID=path.resolve().as_uri())
     except Exception as exc:  # rdflib raises many types; all mean "bad input"
+        dataset.remove_graph(graph)
         raise NctsError(f"{path}:{_error_line(exc)}{_one_line(exc)}") from None
+    _check_iris(graph, path, text)
+
+
+@contextmanager
+def _quiet_rdflib():
+    logger = logging.getLogger("rdflib")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        logger.setLevel(level)
+
+
+_BAD_IRI = re.compile(r'[\s<>"{}|\\^`]')
+
+
+def _check_iris(graph, path: Path, text: str) -> None:
+    """rdflib accepts IRIs with spaces or angle brackets; a user should hear about them."""
+    from rdflib import URIRef
+
+    base = path.resolve().as_uri()
+    for triple in graph:
+        for term in triple:
+            if isinstance(term, URIRef) and (_BAD_IRI.search(str(term)) or ":" not in str(term)):
+                raw = str(term)[len(base):] if str(term).startswith(base) else str(term)
+                raw = raw.lstrip("/")
+                needle = raw.rsplit("/", 1)[-1] or raw
+                where = text.find(needle)
+                line = f"{text.count(chr(10), 0, where) + 1}: " if where >= 0 else " "
+                raise NctsError(f"{path}:{line}not a valid IRI: <{raw}>")
 
 
 def _error_line(exc: Exception) -> str:

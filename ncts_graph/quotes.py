@@ -17,16 +17,7 @@ from pathlib import Path
 from .errors import NctsError
 
 _SOFT = "\x00"  # marks a place where the source breaks a word at a line end
-_QUOTES_QUERY = """
-PREFIX ncts: <https://w3id.org/ncts-graph/def#>
-PREFIX oa: <http://www.w3.org/ns/oa#>
-SELECT ?resource ?quote ?doc ?file ?exact WHERE {
-  ?quote oa:hasSelector ?sel .
-  ?sel oa:exact ?exact .
-  OPTIONAL { ?quote oa:hasSource ?doc . OPTIONAL { ?doc ncts:sourceFile ?file } }
-  OPTIONAL { ?resource ncts:evidence ?quote }
-}
-"""
+
 
 
 @dataclass(frozen=True)
@@ -68,13 +59,23 @@ def _read_source(path: Path) -> str:
     return canonical_source(path.read_text(encoding="utf-8"))
 
 
+def _quote_rows(graph):
+    from types import SimpleNamespace
+
+    from . import paths
+    from .sparql import read_rq, select
+
+    query = read_rq(paths.queries_dir() / "system" / "quotes.rq").text
+    return [SimpleNamespace(**row) for row in select(graph, query)]
+
+
 def check_quotes(graph, sources_dir: Path) -> tuple[int, list[QuoteProblem]]:
     """Check all quotes of ``graph``; return (number checked, problems)."""
     if not Path(sources_dir).is_dir():
         raise NctsError(f"{sources_dir}: source directory not found (set NCTS_SOURCES)")
     problems: list[QuoteProblem] = []
     count = 0
-    for row in graph.query(_QUOTES_QUERY):
+    for row in _quote_rows(graph):
         count += 1
         resource = str(row.resource) if row.resource is not None else str(row.quote)
         exact = str(row.exact)

@@ -1,0 +1,65 @@
+"""ncts-graph: a sourced knowledge graph of the Dutch National Counterterrorism Strategy 2022-2026.
+
+The Python API mirrors the ``ncts`` command, one function per verb::
+
+    import ncts_graph
+    g = ncts_graph.load()                      # rdflib Dataset: ontology + data
+    ncts_graph.info(g)["classes"]              # counts per class
+    ncts_graph.check(g)                        # hygiene findings (empty list = clean)
+    ncts_graph.check_quotes(g)                 # (quotes checked, problems)
+    ncts_graph.check_consistency(g)            # HermiT verdict
+    ncts_graph.build(g, "ncts.ttl")            # write, atomically
+
+Imports are lazy so that ``import ncts_graph`` (and ``ncts --help``) stay fast.
+"""
+
+from __future__ import annotations
+
+__version__ = "1.0.0"
+__all__ = ["load", "info", "check", "check_quotes", "check_consistency", "build", "NctsError", "PREFIXES"]
+
+from .errors import NctsError
+from .namespaces import PREFIXES
+
+
+def load(files=None, *, bundled: bool = True):
+    """The knowledge graph as an rdflib Dataset (see :func:`ncts_graph.load.load`)."""
+    from .load import load as _load
+
+    return _load(files, bundled=bundled)
+
+
+def info(graph=None, lang: str = "nl") -> dict:
+    """Counts per class, per pillar, per source document; namespaces."""
+    from .info import info as _info
+
+    return _info(graph if graph is not None else load(), lang=lang)
+
+
+def check(graph=None):
+    """Hygiene findings (queries/hygiene/*.rq); an empty list means clean."""
+    from .hygiene import check as _check
+
+    return _check(graph if graph is not None else load())
+
+
+def check_quotes(graph=None, sources_dir=None):
+    """(number of quotes checked, list of quotes not found verbatim in their source)."""
+    from . import paths
+    from .quotes import check_quotes as _cq
+
+    return _cq(graph if graph is not None else load(), sources_dir or paths.sources_dir())
+
+
+def check_consistency(graph=None):
+    """HermiT's verdict on OWL 2 DL consistency (needs Java)."""
+    from .reason import check_consistency as _cc
+
+    return _cc(graph if graph is not None else load())
+
+
+def build(graph, output):
+    """Write ``graph`` to ``output`` in the format its extension names, atomically."""
+    from .build import build as _build
+
+    return _build(graph, output)

@@ -1,0 +1,64 @@
+"""``ncts build``: write the merged graph in the format its file extension names, atomically."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from .errors import NctsError
+from .namespaces import PREFIXES
+
+#: extension -> (rdflib format, keeps named graphs)
+BUILD_FORMATS = {".ttl": ("turtle", False), ".nt": ("nt", False), ".jsonld": ("json-ld", False),
+                 ".trig": ("trig", True), ".nq": ("nquads", True)}
+
+
+def atomic_write(path: Path, write) -> None:
+    """Call ``write(tmp_path)`` then rename onto ``path``; never leave a half-written file."""
+    path = Path(path)
+    directory = path.parent if str(path.parent) else Path(".")
+    if not directory.is_dir():
+        raise NctsError(f"{path}: directory {directory} does not exist")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    except OSError as exc:
+        raise NctsError(f"{path}: cannot write ({exc.strerror})") from None
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise NctsError(f"{path}: cannot write ({exc.strerror})") from None
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def union_graph(dataset):
+    """All triples of a dataset in one rdflib Graph, with the project's prefixes bound."""
+    from rdflib import Graph
+
+    g = Graph()
+    for prefix, iri in PREFIXES.items():
+        g.bind(prefix, iri, override=True)
+    for triple in dataset.triples((None, None, None)):
+        g.add(triple)
+    return g
+
+
+def build(dataset, output: Path) -> Path:
+    """Serialise ``dataset`` to ``output``; .trig/.nq keep one named graph per source file."""
+    output = Path(output)
+    fmt = BUILD_FORMATS.get(output.suffix.lower())
+    if fmt is None:
+        raise NctsError(f"{output}: unknown output format (use one of {', '.join(BUILD_FORMATS)})")
+    rdf_format, named = fmt
+    target = dataset if named else union_graph(dataset)
+    kwargs = {"context": {p: i for p, i in PREFIXES.items()}} if rdf_format == "json-ld" else {}
+
+    def write(tmp: Path) -> None:
+        target.serialize(destination=str(tmp), format=rdf_format, encoding="utf-8", **kwargs)
+
+    atomic_write(output, write)
+    return output

@@ -1,0 +1,38 @@
+"""Hygiene checks (queries/hygiene/*.rq): the bundled graph passes every error-level check,
+and every check fires on its planted-defect fixture in tests/hygiene/<check>.ttl."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ncts_graph.hygiene import check, checks
+from ncts_graph.load import load
+from ncts_graph.sparql import select
+
+FIXTURES = Path(__file__).resolve().parent / "hygiene"
+CHECKS = checks()
+
+
+def test_there_are_checks_and_each_declares_severity_and_message():
+    assert len(CHECKS) >= 20
+    for rq in CHECKS:
+        assert rq.meta.get("severity") in ("error", "warning"), rq.name
+        assert rq.meta.get("message"), rq.name
+
+
+def test_bundled_graph_has_no_hygiene_errors(graph):
+    errors = [line for f in check(graph) if f.severity == "error" for line in f.lines()]
+    assert errors == [], "\n".join(errors[:40])
+
+
+@pytest.mark.parametrize("rq", CHECKS, ids=[rq.name for rq in CHECKS])
+def test_check_fires_on_its_fixture(rq):
+    fixture = FIXTURES / f"{rq.name}.ttl"
+    assert fixture.is_file(), f"every hygiene check needs a planted-defect fixture: {fixture}"
+    expect = fixture.read_text(encoding="utf-8").splitlines()[0].removeprefix("# expect:").strip()
+    rows = select(load([fixture]), rq.text)
+    assert rows, f"{rq.name} found nothing in {fixture.name}"
+    flat = " ".join(str(v) for row in rows for v in row.values())
+    assert expect in flat, f"{rq.name}: expected {expect!r} in findings, got {flat[:300]}"
