@@ -10,7 +10,8 @@ QUERY = """
 SELECT ?label ?lawLabel ?docTitle ?file ?exact WHERE {
   ?measure a ncts:Measure ; rdfs:label ?label ; ?basis ?law ; ncts:evidence ?q .
   ?basis rdfs:subPropertyOf ncts:legalBasis .
-  ?law eli:id_local "BWBR0039210" ; rdfs:label ?lawLabel .
+  VALUES ?law { law:twbmt }
+  ?law rdfs:label ?lawLabel .
   ?q oa:hasSource ?doc ; oa:hasSelector/oa:exact ?exact .
   ?doc dcterms:title ?docTitle ; ncts:sourceFile ?file .
   FILTER(LANG(?label) = "en" && LANG(?lawLabel) = "nl")
