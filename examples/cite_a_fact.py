@@ -20,7 +20,7 @@ ORDER BY ?label
 """
 
 graph = ncts_graph.load()
-for row in graph.query(QUERY, initNs=ncts_graph.PREFIXES):
-    print(f"{row.label} ({row.lawLabel})")
-    print(f"  \u201c{row.exact}\u201d")
-    print(f"  \u2014 {row.docTitle} [{row.file}]")
+for row in ncts_graph.select(graph, QUERY):
+    print(f"{row['label']} ({row['lawLabel']})")
+    print(f"  \u201c{row['exact']}\u201d")
+    print(f"  \u2014 {row['docTitle']} [{row['file']}]")

@@ -4,6 +4,7 @@ The Python API mirrors the ``ncts`` command, one function per verb::
 
     import ncts_graph
     g = ncts_graph.load()                      # rdflib Dataset: ontology + data
+    ncts_graph.select(g, "SELECT ?m WHERE { ?m ncts:addressesThreat threat:pgee }")
     ncts_graph.info(g)["classes"]              # counts per class
     ncts_graph.check(g)                        # hygiene findings (empty list = clean)
     ncts_graph.check_quotes(g)                 # (quotes checked, problems)
@@ -16,7 +17,7 @@ Imports are lazy so that ``import ncts_graph`` (and ``ncts --help``) stay fast.
 from __future__ import annotations
 
 __version__ = "1.0.0"
-__all__ = ["load", "info", "check", "check_quotes", "check_consistency", "build", "NctsError", "PREFIXES"]
+__all__ = ["load", "select", "info", "check", "check_quotes", "check_consistency", "build", "NctsError", "PREFIXES"]
 
 from .errors import NctsError
 from .namespaces import PREFIXES
@@ -29,6 +30,17 @@ def load(files=None, *, bundled: bool = True):
     return _load(files, bundled=bundled)
 
 
+def select(graph, query: str, bindings: dict | None = None, engine: str = "oxigraph") -> list[dict]:
+    """Run a SPARQL SELECT (project prefixes predeclared); rows map variable names to rdflib terms.
+
+    ``bindings`` bind variables to RDF terms (never pasted into the query text);
+    ``engine`` is "oxigraph" (fast, default) or "rdflib".
+    """
+    from .store import select as _select
+
+    return _select(graph, query, bindings, engine)
+
+
 def info(graph=None, lang: str = "nl") -> dict:
     """Counts per class, per pillar, per source document; namespaces."""
     from .info import info as _info
@@ -36,11 +48,11 @@ def info(graph=None, lang: str = "nl") -> dict:
     return _info(graph if graph is not None else load(), lang=lang)
 
 
-def check(graph=None):
+def check(graph=None, engine: str = "oxigraph"):
     """Hygiene findings (queries/hygiene/*.rq); an empty list means clean."""
     from .hygiene import check as _check
 
-    return _check(graph if graph is not None else load())
+    return _check(graph if graph is not None else load(), engine=engine)
 
 
 def check_quotes(graph=None, sources_dir=None):

@@ -107,16 +107,18 @@ def build(output, files):
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--fail-on", type=click.Choice(["error", "warning"]), default="error", show_default=True,
               help="Lowest severity that makes the exit code 1.")
+@click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default="oxigraph", show_default=True,
+              help="Embedded SPARQL engine.")
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @_friendly
-def check(fmt, fail_on, files):
+def check(fmt, fail_on, engine, files):
     """Run the hygiene checks (queries/hygiene/*.rq) on the graph [+ FILES]."""
     import json
 
     from .hygiene import check as run
     from .load import load
 
-    findings = run(load(files))
+    findings = run(load(files), engine=engine)
     if fmt == "json":
         click.echo(json.dumps([{"check": f.check, "severity": f.severity, "message": f.message,
                                 "rows": [{k: (str(v) if v is not None else None) for k, v in r.items()} for r in f.rows]}

@@ -45,11 +45,11 @@ def checks(directory: Path | None = None):
     return [read_rq(p) for p in sorted(Path(directory or paths.queries_dir() / "hygiene").glob("*.rq"))]
 
 
-def check(graph, directory: Path | None = None) -> list[Finding]:
+def check(graph, directory: Path | None = None, engine: str = "oxigraph") -> list[Finding]:
     """Run every hygiene check; return one Finding per check that returned rows."""
     findings = []
     for rq in checks(directory):
-        rows = select(graph, rq.text)
+        rows = select(graph, rq.text, engine=engine)
         if rows:
             severity = rq.meta.get("severity", "error")
             findings.append(Finding(rq.name, severity, rq.meta.get("message", rq.name), rows))

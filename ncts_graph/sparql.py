@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import NctsError
-from .namespaces import PREFIXES
 
 _META = re.compile(r"^#\s*([A-Za-z][\w-]*)\s*:\s*(.*)$")
 
@@ -50,8 +49,8 @@ def read_rq(path: Path) -> RqFile:
     return RqFile(path, text, meta)
 
 
-def select(graph, query: str, bindings: dict | None = None) -> list[dict]:
-    """Run a SELECT with rdflib; rows as dicts of variable name to rdflib term (None if unbound)."""
-    result = graph.query(query, initNs=PREFIXES, initBindings=bindings or {})
-    names = [str(v) for v in result.vars]
-    return [{n: row[i] for i, n in enumerate(names)} for row in result]
+def select(graph, query: str, bindings: dict | None = None, engine: str = "oxigraph") -> list[dict]:
+    """Run a SELECT on the chosen embedded engine (see :mod:`ncts_graph.store`)."""
+    from .store import select as _select
+
+    return _select(graph, query, bindings, engine)

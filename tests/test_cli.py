@@ -8,9 +8,8 @@ import sys
 
 import pytest
 from rdflib import Dataset, Graph
-from rdflib.compare import isomorphic
 
-from conftest import FIXTURES, run_ncts
+from conftest import FIXTURES, canonical, run_ncts
 from ncts_graph.build import union_graph
 
 
@@ -58,7 +57,7 @@ def test_build_round_trips_isomorphic(tmp_path, graph, ext):
         back = union_graph(back)
     else:
         back = Graph().parse(target, format={".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld"}[ext])
-    assert isomorphic(back, union_graph(graph))
+    assert canonical(back) == canonical(union_graph(graph))
     assert [p.name for p in tmp_path.iterdir()] == [target.name]  # no temp file left
 
 
@@ -116,6 +115,13 @@ def test_check_exit_1_on_a_defect():
     out = run_ncts("check", FIXTURES.parent / "hygiene" / "measure-legal-basis.ttl")
     assert out.returncode == 1
     assert "measure-legal-basis" in out.stdout
+
+
+def test_canonical_comparison_detects_a_difference(graph):
+    changed = union_graph(graph)
+    some = next(iter(changed))
+    changed.remove(some)
+    assert canonical(changed) != canonical(union_graph(graph))
 
 
 def test_reason_exit_codes():

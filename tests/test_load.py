@@ -29,7 +29,7 @@ def test_graph_is_substantial(graph):
         (b"\x00\x01\x02binary\x00", "binary file"),
         ("@prefix ex: <http://x/> .\nex:a ex:b \"caf\xe9\" .\n".encode("latin-1"), ":2: not UTF-8"),
         (b"@prefix ex: <http://x/> .\nex:a ex:b ex:c .\nex:d ex:e .\n", ":3: syntax error"),
-        (b"<not an iri> <http://x/p> <http://x/o> .\n", ":1: syntax error"),
+        (b"<not an iri> <http://x/p> <http://x/o> .\n", ":1: not a valid IRI"),
     ],
     ids=["empty", "binary", "wrong-encoding", "turtle-syntax", "bad-iri"],
 )
