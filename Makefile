@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test check clean
+.PHONY: run test bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,10 @@ run: $(STAMP)
 ## test: the whole test suite (hygiene, quotes against ../shared/sources, HermiT, competency questions, CLI)
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+## bench: embedded engines against rdflib's (baseline), same run
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
 
 clean:
 	rm -rf $(VENV) out .pytest_cache
