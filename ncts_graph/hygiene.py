@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import paths
+from .namespaces import compact
 from .sparql import read_rq, select
 
 SEVERITIES = ("error", "warning")
@@ -25,19 +26,9 @@ class Finding:
     def lines(self) -> list[str]:
         out = []
         for row in self.rows:
-            detail = ", ".join(f"{k}={_short(v)}" for k, v in row.items() if v is not None)
+            detail = ", ".join(f"{k}={compact(v)}" for k, v in row.items() if v is not None)
             out.append(f"{self.severity}: {self.check}: {self.message} ({detail})")
         return out
-
-
-def _short(term) -> str:
-    from .namespaces import PREFIXES
-
-    text = str(term)
-    for prefix, iri in PREFIXES.items():
-        if text.startswith(iri) and len(text) > len(iri):
-            return f"{prefix}:{text[len(iri):]}"
-    return text
 
 
 def checks(directory: Path | None = None):

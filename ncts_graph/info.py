@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from . import paths
-from .namespaces import PREFIXES
+from .namespaces import PREFIXES, compact
 from .sparql import read_rq, select
 
 
@@ -11,32 +11,25 @@ def _system(name: str) -> str:
     return read_rq(paths.queries_dir() / "system" / f"{name}.rq").text
 
 
-def _compact(iri: str) -> str:
-    for prefix, ns in PREFIXES.items():
-        if iri.startswith(ns) and len(iri) > len(ns):
-            return f"{prefix}:{iri[len(ns):]}"
-    return iri
-
-
 def info(graph, lang: str = "nl") -> dict:
     """Counts per class, per pillar and per source, plus size and namespaces, as plain data."""
     from rdflib import Literal
 
-    classes = {_compact(str(r["class"])): int(r["count"]) for r in select(graph, _system("info-classes"))}
+    classes = {compact(str(r["class"])): int(r["count"]) for r in select(graph, _system("info-classes"))}
     pillars = [
-        {"strategy": str(r["strategy"]), "pillar": _compact(str(r["pillar"])) if str(r["pillar"]) else None,
+        {"strategy": str(r["strategy"]), "pillar": compact(str(r["pillar"])) if str(r["pillar"]) else None,
          "label": str(r["label"]), "measures": int(r["measures"])}
         for r in select(graph, _system("info-pillars"), {"lang": Literal(lang)})
     ]
     sources = [
-        {"source": _compact(str(r["source"])), "file": str(r["file"]), "quotes": int(r["quotes"]),
+        {"source": compact(str(r["source"])), "file": str(r["file"]), "quotes": int(r["quotes"]),
          "resources": int(r["resources"])}
         for r in select(graph, _system("info-sources"))
     ]
     files = sorted({str(c) for _, _, _, c in graph.quads((None, None, None, None)) if c is not None})
     return {
         "triples": len(graph),
-        "graphs": [_compact(f) if not f.startswith("https://w3id.org/ncts-graph/graph/") else f.rsplit("graph/", 1)[1] for f in files],
+        "graphs": [compact(f) if not f.startswith("https://w3id.org/ncts-graph/graph/") else f.rsplit("graph/", 1)[1] for f in files],
         "classes": classes,
         "pillars": pillars,
         "sources": sources,

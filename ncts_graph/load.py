@@ -109,8 +109,6 @@ def _error_line(exc: Exception) -> str:
     line = getattr(exc, "lines", None)
     if isinstance(line, int):
         return f"{line + 1}: "
-    import re
-
     match = re.search(r"line (\d+)", str(exc))
     return f"{match.group(1)}: " if match else " "
 

@@ -45,3 +45,12 @@ PREFIXES: dict[str, str] = {
 def sparql_prologue() -> str:
     """PREFIX lines for every known prefix, prepended to library queries that omit them."""
     return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+
+
+def compact(term) -> str:
+    """An IRI as ``prefix:local`` where a known prefix fits; anything else as its string."""
+    text = str(term)
+    for prefix, iri in PREFIXES.items():
+        if text.startswith(iri) and len(text) > len(iri):
+            return f"{prefix}:{text[len(iri):]}"
+    return text

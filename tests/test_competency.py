@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from ncts_graph import paths
-from ncts_graph.hygiene import _short
+from ncts_graph.namespaces import compact
 from ncts_graph.sparql import read_rq, select
 
 EXPECTED = Path(__file__).resolve().parent / "competency"
@@ -22,7 +22,7 @@ QUESTIONS = [read_rq(p) for p in sorted((paths.queries_dir() / "competency").glo
 
 def as_table(rows: list[dict]) -> tuple[list[str], Counter]:
     header = list(rows[0]) if rows else []
-    return header, Counter(tuple("" if v is None else _short(v) for v in row.values()) for row in rows)
+    return header, Counter(tuple("" if v is None else compact(v) for v in row.values()) for row in rows)
 
 
 def read_expected(path: Path) -> tuple[list[str], Counter]:
