@@ -13,9 +13,6 @@ from . import paths
 from .namespaces import compact
 from .sparql import read_rq, select
 
-SEVERITIES = ("error", "warning")
-
-
 @dataclass
 class Finding:
     check: str

@@ -26,7 +26,7 @@ def info(graph, lang: str = "nl") -> dict:
          "resources": int(r["resources"])}
         for r in select(graph, _system("info-sources"))
     ]
-    files = sorted({str(c) for _, _, _, c in graph.quads((None, None, None, None)) if c is not None})
+    files = sorted(str(g.identifier) for g in graph.graphs() if len(g))
     return {
         "triples": len(graph),
         "graphs": [compact(f) if not f.startswith("https://w3id.org/ncts-graph/graph/") else f.rsplit("graph/", 1)[1] for f in files],

@@ -37,11 +37,13 @@ class ReasonerResult:
 
 
 def hermit_ready_graph(graph):
-    """A copy of ``graph`` that HermiT can read: skolemised, OWL 2 datatypes only."""
+    """A copy of ``graph`` (a graph or dataset) that HermiT can read: skolemised, OWL 2 datatypes only."""
     from rdflib import Graph, Literal
 
+    from .build import union_graph
+
     out = Graph()
-    for s, p, o in graph.skolemize() if hasattr(graph, "skolemize") else graph:
+    for s, p, o in union_graph(graph).skolemize():
         if isinstance(o, Literal) and o.datatype is not None and str(o.datatype) not in _OWL2_DATATYPES:
             o = Literal(str(o))
         out.add((s, p, o))
@@ -53,12 +55,8 @@ def check_consistency(graph) -> ReasonerResult:
     if shutil.which("java") is None:
         raise NctsError("java not found on PATH: HermiT needs Java 17 or newer")
     import owlready2
-    from rdflib import Graph
 
-    flat = Graph()
-    for triple in graph.triples((None, None, None)):
-        flat.add(triple)
-    ready = hermit_ready_graph(flat.skolemize())
+    ready = hermit_ready_graph(graph)
     fd, path = tempfile.mkstemp(suffix=".nt", prefix="ncts-hermit-")
     os.close(fd)
     try:
