@@ -10,6 +10,7 @@ The Python API mirrors the ``ncts`` command, one function per verb::
     ncts_graph.check_quotes(g)                 # (quotes checked, problems)
     ncts_graph.check_consistency(g)            # HermiT verdict
     ncts_graph.build(g, "ncts.ttl")            # write, atomically
+    ncts_graph.validate(["my-measure.ttl"])    # SHACL report: .conforms, .results, .graph
 
 Imports are lazy so that ``import ncts_graph`` (and ``ncts --help``) stay fast.
 """
@@ -17,7 +18,8 @@ Imports are lazy so that ``import ncts_graph`` (and ``ncts --help``) stay fast.
 from __future__ import annotations
 
 __version__ = "1.0.0"
-__all__ = ["load", "select", "info", "check", "check_quotes", "check_consistency", "build", "NctsError", "PREFIXES"]
+__all__ = ["load", "select", "info", "check", "check_quotes", "check_consistency", "build", "validate",
+           "NctsError", "PREFIXES"]
 
 from .errors import NctsError
 from .namespaces import PREFIXES
@@ -75,3 +77,15 @@ def build(graph, output):
     from .build import build as _build
 
     return _build(graph, output)
+
+
+def validate(files=None, **options):
+    """Validate FILES (with the bundled graph) or the bundled graph against the SHACL shapes.
+
+    Options: shapes, bundled_shapes, lang, as_of, inference, fail_on, scope; returns a
+    Report with .conforms, .results (focus, path, value, severity, message, file, line, ...)
+    and .graph (the standard SHACL report). See :func:`ncts_graph.validate.validate`.
+    """
+    from .validate import validate as _validate
+
+    return _validate(files, **options)

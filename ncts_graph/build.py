@@ -42,8 +42,8 @@ def union_graph(dataset):
     g = Graph()
     for prefix, iri in PREFIXES.items():
         g.bind(prefix, iri, override=True)
-    for triple in dataset.triples((None, None, None)):
-        g.add(triple)
+    graphs = list(dataset.graphs()) if hasattr(dataset, "graphs") else [dataset]
+    g.addN((s, p, o, g) for part in graphs for s, p, o in part)
     return g
 
 

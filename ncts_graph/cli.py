@@ -137,6 +137,45 @@ def check(fmt, fail_on, engine, files):
 
 @main.command()
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--shapes", "extra_shapes", multiple=True, type=click.Path(path_type=Path),
+              help="Extra shapes file or folder of .ttl files (repeatable).")
+@click.option("--no-bundled-shapes", is_flag=True, help="Use only the --shapes given, replacing the bundled shapes.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "ttl"]), default="text", show_default=True,
+              help="ttl is the standard SHACL validation report graph.")
+@click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True,
+              help="Language of messages and labels.")
+@click.option("--as-of", default=None, metavar="DATE",
+              help="Reference date (YYYY-MM-DD) for the rule that a measure's legal basis is in force [default: today].")
+@click.option("--inference", type=click.Choice(["none", "rdfs", "owlrl"]), default="none", show_default=True,
+              help="Expand the data graph before validating.")
+@click.option("--fail-on", type=click.Choice(["violation", "warning", "info"]), default="violation", show_default=True,
+              help="Lowest severity that makes the exit code 1.")
+@click.option("--all", "report_all", is_flag=True,
+              help="With FILES: also report results about the bundled data, not only about nodes in FILES.")
+@_friendly
+def validate(files, extra_shapes, no_bundled_shapes, fmt, lang, as_of, inference, fail_on, report_all):
+    """Validate measure definitions against the SHACL shapes (shapes/*.ttl).
+
+    Without FILES, validates the bundled graph. FILES are validated together with the
+    ontology and the bundled data, so they can point at existing partners, laws and
+    threats; only results about nodes defined in FILES are reported (unless --all).
+    Exit code 0: conforms at the --fail-on level; 1: does not; 2: bad input.
+    """
+    from .errors import NctsError
+    from .validate import render_json, render_text, render_ttl, validate as run
+
+    if no_bundled_shapes and not extra_shapes:
+        raise NctsError("--no-bundled-shapes needs at least one --shapes FILE or folder")
+    report = run(files, shapes=extra_shapes, bundled_shapes=not no_bundled_shapes, lang=lang, as_of=as_of,
+                 inference=inference, fail_on=fail_on, scope="all" if report_all or not files else "files")
+    render = {"text": lambda r: render_text(r, lang), "json": render_json, "ttl": render_ttl}[fmt]
+    click.echo(render(report).rstrip("\n"))  # rendered whole first: never half a report
+    if not report.conforms:
+        sys.exit(EXIT_FAIL)
+
+
+@main.command()
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @_friendly
 def reason(files):
     """Check OWL 2 DL consistency of the graph [+ FILES] with the HermiT reasoner (needs Java)."""

@@ -42,6 +42,35 @@ def graph_name(path: Path) -> str:
         return path.as_uri()
 
 
+def parse_bundled(dataset, path: Path) -> None:
+    """Parse a bundled (tested, well-formed) file with Oxigraph's parser, ten times faster
+    than rdflib's; any trouble falls back to :func:`parse_into` and its precise errors."""
+    import pyoxigraph as ox
+    from rdflib import URIRef
+
+    from .store import to_rdflib
+
+    path = Path(path)
+    if path.suffix.lower() != ".ttl":
+        return parse_into(dataset, path)
+    try:
+        triples = list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri()))
+    except (OSError, SyntaxError, ValueError):
+        return parse_into(dataset, path)
+    graph = dataset.graph(URIRef(graph_name(path)))
+    from rdflib import BNode
+
+    terms: dict = {}  # Oxigraph term -> rdflib term; each blank node gets a fresh rdflib id
+
+    def term(t):
+        out = terms.get(t)
+        if out is None:
+            out = terms[t] = BNode() if isinstance(t, ox.BlankNode) else to_rdflib(t)
+        return out
+
+    graph.addN((term(t.subject), term(t.predicate), term(t.object), graph) for t in triples)
+
+
 def parse_into(dataset, path: Path) -> None:
     """Parse one file into its own named graph, turning parser failures into one-line errors."""
     from rdflib import URIRef
@@ -139,7 +168,8 @@ def load(files: Iterable[Path | str] | None = None, *, bundled: bool = True):
     to it (or loaded alone with ``bundled=False``), each into its own named graph.
     """
     ds = new_dataset()
-    sources = (bundled_files() if bundled else []) + [Path(f) for f in (files or [])]
-    for path in sources:
-        parse_into(ds, path)
+    for path in bundled_files() if bundled else []:
+        parse_bundled(ds, path)
+    for path in files or []:
+        parse_into(ds, Path(path))
     return ds

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 BASE = "https://w3id.org/ncts-graph/"
 NCTS = BASE + "def#"
 
@@ -47,10 +49,19 @@ def sparql_prologue() -> str:
     return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
 
 
-def compact(term) -> str:
-    """An IRI as ``prefix:local`` where a known prefix fits; anything else as its string."""
+def compact(term, prefixes: dict | None = None) -> str:
+    """An IRI as ``prefix:local`` where a known prefix fits (the project's, then ``prefixes``);
+    anything else as its string (None stays None)."""
+    if term is None:
+        return None
     text = str(term)
-    for prefix, iri in PREFIXES.items():
+    for prefix, iri in (PREFIXES | prefixes).items() if prefixes else PREFIXES.items():
         if text.startswith(iri) and len(text) > len(iri):
             return f"{prefix}:{text[len(iri):]}"
     return text
+
+
+def prefixes_of(graph) -> dict:
+    """Prefixes bound in a parsed graph (e.g. a user's ``ex:``), for compact display."""
+    known = set(PREFIXES.values())
+    return {p: str(ns) for p, ns in graph.namespaces() if p and str(ns) not in known and not re.fullmatch(r"ns\d+", p)}

@@ -1,0 +1,508 @@
+"""Validate measure definitions (or the whole graph) against the SHACL shapes in shapes/.
+
+A user's files are validated *together with* the ontology and the bundled data, so a
+measure can point at existing partners, laws and threats; only results about nodes
+defined in the user's files are reported (``scope="all"`` reports everything).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from . import paths
+from .errors import NctsError
+
+SEVERITIES = ("violation", "warning", "info")  # most severe first
+INFERENCE = ("none", "rdfs", "owlrl")
+SH = "http://www.w3.org/ns/shacl#"
+NCTSH = "https://w3id.org/ncts-graph/shapes#"
+SKOLEM = "https://w3id.org/ncts-graph/.well-known/genid/"
+RUN_GRAPH = "urn:ncts-graph:run"  # holds the reference date (nctsh:run nctsh:asOf) during a run
+
+
+@dataclass
+class Result:
+    """One SHACL validation result, located in the file that defines its focus node."""
+
+    focus: object  # rdflib term (blank nodes as in the loaded data)
+    path: object
+    value: object
+    severity: str  # violation | warning | info
+    message: str  # in the requested language
+    messages: dict  # language -> message
+    source_shape: object
+    component: str  # e.g. "sh:MinCountConstraintComponent"
+    file: str | None = None
+    line: int | None = None
+    focus_label: str | None = None
+    owner: object = None  # nearest IRI above a blank-node focus (the measure of a quote, say)
+    shape_name: str | None = None  # the named shape a blank-node property shape belongs to
+
+    def as_dict(self, prefixes: dict | None = None) -> dict:
+        from functools import partial
+
+        from .namespaces import compact
+
+        compact = partial(compact, prefixes=prefixes)
+
+        return {"focus": compact(self.focus), "focus_label": self.focus_label, "owner": compact(self.owner),
+                "file": self.file, "line": self.line, "path": compact(self.path), "value": compact(self.value),
+                "severity": self.severity, "message": self.message, "messages": self.messages,
+                "shape": self.shape_name or _compact_shape(self.source_shape), "component": self.component}
+
+
+@dataclass
+class Report:
+    results: list
+    graph: object  # the SHACL validation report (rdflib Graph)
+    fail_on: str = "violation"
+    as_of: _dt.date | None = None
+    files: list = field(default_factory=list)
+    prefixes: dict = field(default_factory=dict)  # the files' own prefixes, for display
+
+    @property
+    def conforms(self) -> bool:
+        """True when no result is at or above the fail-on severity."""
+        return not self.failing
+
+    @property
+    def failing(self) -> list:
+        limit = SEVERITIES.index(self.fail_on)
+        return [r for r in self.results if SEVERITIES.index(r.severity) <= limit]
+
+    def counts(self) -> dict:
+        return {s: sum(1 for r in self.results if r.severity == s) for s in SEVERITIES}
+
+
+def shape_files(extra: Iterable[Path | str] = (), bundled: bool = True) -> list[Path]:
+    """The shapes files to use: bundled shapes/*.ttl and/or the given files and folders."""
+    home = paths.home() / "shapes"
+    files = [home / "_prefixes.ttl"]
+    if bundled:
+        files += sorted(p for p in home.glob("*.ttl") if p.name != "_prefixes.ttl")
+    for item in extra:
+        item = Path(item)
+        if item.is_dir():
+            found = sorted(item.glob("*.ttl"))
+            if not found:
+                raise NctsError(f"{item}: no shapes files (*.ttl) in this folder")
+            files += found
+        else:
+            files.append(item)
+    return files
+
+
+def load_shapes(extra: Iterable[Path | str] = (), bundled: bool = True):
+    """Parse the shapes into one graph; a given file without any SHACL shape is an error."""
+    from rdflib import Namespace
+    from rdflib.namespace import RDF
+
+    from .build import union_graph
+    from .load import new_dataset, parse_into
+
+    sh = Namespace(SH)
+    ds = new_dataset()
+    files = shape_files(extra, bundled)
+    for path in files:
+        parse_into(ds, path)
+    extra_files = files[len(shape_files((), bundled)):] if extra else []
+    for path in extra_files:
+        from .load import graph_name
+        from rdflib import URIRef
+
+        g = ds.graph(URIRef(graph_name(path)))
+        kinds = (sh.NodeShape, sh.PropertyShape)
+        if not any((None, RDF.type, k) in g for k in kinds) and (None, sh.property, None) not in g \
+                and (None, sh.targetClass, None) not in g and (None, sh.path, None) not in g:
+            raise NctsError(f"{path}: not SHACL shapes (no sh:NodeShape, sh:PropertyShape, sh:property or sh:targetClass)")
+    return union_graph(ds)
+
+
+def validate(files: Iterable[Path | str] | None = None, *, shapes: Iterable[Path | str] = (),
+             bundled_shapes: bool = True, lang: str = "nl", as_of: _dt.date | str | None = None,
+             inference: str = "none", fail_on: str = "violation", scope: str | None = None,
+             graph=None) -> Report:
+    """Validate FILES with the bundled graph (or the bundled graph alone) against the shapes.
+
+    ``scope`` is "files" (report only nodes defined in FILES; default when FILES are given)
+    or "all". ``graph`` validates an already loaded rdflib Dataset instead of loading.
+    """
+    from .load import graph_name, load
+    from .namespaces import prefixes_of
+
+    if inference not in INFERENCE:
+        raise NctsError(f"unknown inference {inference!r} (use one of {', '.join(INFERENCE)})")
+    if fail_on not in SEVERITIES:
+        raise NctsError(f"unknown severity {fail_on!r} (use one of {', '.join(SEVERITIES)})")
+    if lang not in ("nl", "en"):
+        raise NctsError(f"unknown language {lang!r} (use nl or en)")
+    as_of = _as_date(as_of)
+    files = [Path(f) for f in (files or [])]
+    scope = scope or ("files" if files else "all")
+    if scope not in ("files", "all"):
+        raise NctsError(f"unknown scope {scope!r} (use files or all)")
+    dataset = graph if graph is not None else load(files)
+    shapes_graph = load_shapes(shapes, bundled_shapes)
+    focus_graphs = {str(graph_name(f)) for f in files} if scope == "files" else None
+    prefixes = prefixes_of(dataset)
+    report = _run(dataset, shapes_graph, focus_graphs, inference, as_of, prefixes)
+    results = _results(report, dataset, shapes_graph, lang)
+    return Report(results=results, graph=report, fail_on=fail_on, as_of=as_of, files=[str(f) for f in files],
+                  prefixes=prefixes)
+
+
+def _as_date(value) -> _dt.date:
+    if value is None:
+        return _dt.date.today()
+    if isinstance(value, _dt.date):
+        return value
+    try:
+        return _dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise NctsError(f"--as-of: {value!r} is not a date (use YYYY-MM-DD)") from None
+
+
+def _run(dataset, shapes_graph, focus_graphs, inference: str, as_of: _dt.date, prefixes: dict):
+    """Validate and return the SHACL report graph (results of both engines merged)."""
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import XSD
+
+    from .build import union_graph
+
+    run = (URIRef(NCTSH + "run"), URIRef(NCTSH + "asOf"), Literal(as_of.isoformat(), datatype=XSD.date))
+    # The dataset is validated in place and left as it was: pyshacl restricts to focus nodes
+    # by IRI only, so the files' blank nodes are skolemised for the run, and the reference
+    # date sits in a named graph of its own. Inference works on a copy.
+    skolem = _skolemise(dataset, focus_graphs) if focus_graphs is not None else {}
+    run_graph = dataset.graph(URIRef(RUN_GRAPH))
+    run_graph.add(run)
+    try:
+        focus = None if focus_graphs is None else [t for g in _graphs(dataset, focus_graphs) for t in g]
+        data = dataset if inference == "none" else union_graph(dataset)
+        return _validate(data, focus, shapes_graph, inference, skolem, prefixes)
+    finally:
+        dataset.remove_graph(run_graph)
+        if skolem:
+            _skolemise(dataset, focus_graphs, skolem)  # back to the blank nodes the caller has
+
+
+def _graphs(dataset, names):
+    return [g for g in dataset.graphs() if str(g.identifier) in names]
+
+
+def _skolemise(dataset, names, mapping: dict | None = None) -> dict:
+    """Replace the blank nodes of the named graphs by IRIs (or back, given the inverse mapping)."""
+    from rdflib import BNode, URIRef
+
+    forward = mapping is None
+    mapping = {} if mapping is None else mapping
+    for g in _graphs(dataset, names):
+        changed = []
+        for s, p, o in g:
+            if (isinstance(s, BNode) or isinstance(o, BNode)) if forward else (s in mapping or o in mapping):
+                changed.append((s, p, o))
+        for s, p, o in changed:
+            for t in (s, o):
+                if forward and isinstance(t, BNode) and t not in mapping:
+                    mapping[t] = URIRef(SKOLEM + str(t))
+            g.remove((s, p, o))
+            g.add((mapping.get(s, s), p, mapping.get(o, o)))
+    return {v: k for k, v in mapping.items()} if forward else mapping
+
+
+def _validate(data, focus_triples, shapes_graph, inference: str, skolem: dict, prefixes: dict):
+    """pyshacl for the core constraints, Oxigraph for SHACL-SPARQL; one report graph."""
+    import pyshacl
+    from rdflib import URIRef
+
+    from . import shacl
+
+    restrict = focus_triples is not None
+    core, fast = shacl.split_shapes(shapes_graph, restrict=restrict)
+    triples = ((s, p, o) for g in data.graphs() for s, p, o in g) if hasattr(data, "graphs") else data
+    options = dict(shacl_graph=core, inference=None if inference == "none" else inference, inplace=True,
+                   allow_warnings=True, allow_infos=True)
+    if not restrict:
+        report = _pyshacl(pyshacl, data, **options)
+        store = shacl.to_store(triples)
+    else:
+        # pyshacl's focus_nodes option also filters the value nodes of nested shapes (sh:node,
+        # sh:qualifiedValueShape, ...), which breaks them; so each shape gets its own focus nodes
+        # (targets found on Oxigraph) through use_shapes, which evaluates nested shapes normally.
+        if inference != "none":
+            report = _pyshacl(pyshacl, data, **dict(options, shacl_graph=_empty_shapes()))  # expands data in place
+            options["inference"] = None
+            triples = data
+        store = shacl.to_store(triples, focus_triples)
+        report = _empty_report()
+        for shape, nodes in shacl.focus_by_shape(store, core).items():
+            part = _pyshacl(pyshacl, data, use_shapes=[shape], focus_nodes=nodes, **options)
+            _merge(report, part)
+    for row in shacl.run_sparql(store, fast):
+        _add_result(report, row, prefixes)
+    _set_conforms(report)
+    if skolem:
+        report = _unskolemise(report, skolem)
+    return report
+
+
+def _empty_shapes():
+    from rdflib import Graph
+
+    return Graph()
+
+
+def _merge(report, part) -> None:
+    """Move the results of another report graph under this report's root."""
+    from rdflib import Namespace
+    from rdflib.namespace import RDF
+
+    sh = Namespace(SH)
+    root = report.value(predicate=RDF.type, object=sh.ValidationReport, any=True)
+    other = part.value(predicate=RDF.type, object=sh.ValidationReport, any=True)
+    for s, p, o in part:
+        if s == other:
+            if p == sh.result:
+                report.add((root, sh.result, o))
+        else:
+            report.add((s, p, o))
+
+
+def _set_conforms(report) -> None:
+    """sh:conforms is true when no result has severity sh:Violation (warnings and infos allowed)."""
+    from rdflib import Literal, Namespace
+    from rdflib.namespace import RDF
+
+    sh = Namespace(SH)
+    root = report.value(predicate=RDF.type, object=sh.ValidationReport, any=True)
+    violation = (None, sh.resultSeverity, sh.Violation) in report
+    report.set((root, sh.conforms, Literal(not violation)))
+
+
+def _pyshacl(pyshacl, data, **options):
+    try:
+        _conforms, report, _text = pyshacl.validate(data, **options)
+    except Exception as exc:  # pyshacl raises its own types for unusable shapes
+        raise NctsError(f"shapes: {type(exc).__name__}: {' '.join(str(exc).split())[:300]}") from None
+    return report
+
+
+def _empty_report():
+    from rdflib import BNode, Graph, Literal, Namespace
+    from rdflib.namespace import RDF
+
+    sh = Namespace(SH)
+    report = Graph()
+    node = BNode()
+    report.add((node, RDF.type, sh.ValidationReport))
+    report.add((node, sh.conforms, Literal(True)))
+    return report
+
+
+def _add_result(report, row, prefixes: dict):
+    from rdflib import BNode, Namespace
+    from rdflib.namespace import RDF
+
+    sh = Namespace(SH)
+    root = report.value(predicate=RDF.type, object=sh.ValidationReport, any=True)
+    node = BNode()
+    report.add((root, sh.result, node))
+    report.add((node, RDF.type, sh.ValidationResult))
+    report.add((node, sh.focusNode, row["focus"]))
+    if row["path"] is not None:
+        report.add((node, sh.resultPath, row["path"]))
+    if row["value"] is not None:
+        report.add((node, sh.value, row["value"]))
+    report.add((node, sh.resultSeverity, row["severity"]))
+    report.add((node, sh.sourceShape, row["shape"]))
+    report.add((node, sh.sourceConstraint, row["constraint"]))
+    report.add((node, sh.sourceConstraintComponent, row["component"]))
+    for message in row["messages"]:
+        report.add((node, sh.resultMessage, _fill(message, row["bindings"], prefixes)))
+
+
+def _fill(message, bindings, prefixes: dict):
+    """SHACL message templates: {?var} and {$var} take the solution's value."""
+    import re
+
+    from rdflib import Literal
+
+    from .namespaces import compact
+
+    def value(match):
+        term = bindings.get(match.group(1))
+        return "" if term is None else str(term) if isinstance(term, Literal) else compact(term, prefixes)
+
+    return Literal(re.sub(r"\{[?$](\w+)\}", value, str(message)), lang=message.language)
+
+
+def _unskolemise(report, skolem):
+    from rdflib import Graph
+
+    out = Graph()
+    for prefix, ns in report.namespaces():
+        out.bind(prefix, ns)
+    out.addN((skolem.get(s, s), p, skolem.get(o, o), out) for s, p, o in report)
+    return out
+
+
+def _component(term) -> str:
+    text = str(term)
+    return "sh:" + text[len(SH):] if text.startswith(SH) else text
+
+
+def _shape_name(shapes_graph, shape) -> str | None:
+    """For a blank-node property shape, the named node shape holding it."""
+    from rdflib import BNode, Namespace
+
+    from .namespaces import compact
+
+    if not isinstance(shape, BNode):
+        return None
+    parent = next(shapes_graph.subjects(Namespace(SH).property, shape), None)
+    return _compact_shape(parent) if parent is not None else None
+
+
+def _compact_shape(term) -> str:
+    from .namespaces import compact
+
+    text = str(term)
+    return "nctsh:" + text[len(NCTSH):] if text.startswith(NCTSH) else compact(term)
+
+
+def _results(report, dataset, shapes_graph, lang: str) -> list[Result]:
+    from rdflib import Namespace
+    from rdflib.namespace import RDF
+
+    from .locate import Locator
+    from .namespaces import compact
+
+    sh = Namespace(SH)
+    locator = Locator(dataset, lang)
+    results = []
+    for node in report.subjects(RDF.type, sh.ValidationResult):
+        severity = str(report.value(node, sh.resultSeverity)).rsplit("#", 1)[-1].lower()
+        messages = {}
+        for m in report.objects(node, sh.resultMessage):
+            messages.setdefault(m.language or "", str(m))
+        message = messages.get(lang) or messages.get("en") or messages.get("") or next(iter(messages.values()), "")
+        focus = report.value(node, sh.focusNode)
+        where = locator.where(focus)
+        results.append(Result(
+            focus=focus, path=report.value(node, sh.resultPath), value=report.value(node, sh.value),
+            severity=severity if severity in SEVERITIES else "violation", message=message, messages=messages,
+            source_shape=report.value(node, sh.sourceShape),
+            component=_component(report.value(node, sh.sourceConstraintComponent)),
+            shape_name=_shape_name(shapes_graph, report.value(node, sh.sourceShape)),
+            file=where.file, line=where.line, focus_label=where.label, owner=where.owner))
+    order = {s: i for i, s in enumerate(SEVERITIES)}
+    results.sort(key=lambda r: (r.file or "~", r.line or 0, str(r.focus), order[r.severity], str(r.path), str(r.value)))
+    return results
+
+
+# --- presentation -----------------------------------------------------------------
+
+_WORDS = {
+    "nl": {"violation": ("overtreding", "overtredingen"), "warning": ("waarschuwing", "waarschuwingen"),
+           "info": ("melding", "meldingen"), "conforms": "voldoet", "fails": "voldoet niet",
+           "value": "waarde", "under": "in", "none": "Geen resultaten."},
+    "en": {"violation": ("violation", "violations"), "warning": ("warning", "warnings"),
+           "info": ("info", "infos"), "conforms": "conforms", "fails": "does not conform",
+           "value": "value", "under": "under", "none": "No results."},
+}
+
+
+def path_text(report_graph, path, prefixes: dict | None = None) -> str | None:
+    """A SHACL property path as SPARQL-like text: a/b for sequences, a|b for alternatives."""
+    from rdflib import BNode, Namespace
+    from rdflib.collection import Collection
+
+    from .namespaces import compact
+
+    sh = Namespace(SH)
+    if path is None:
+        return None
+    if not isinstance(path, BNode):
+        return compact(path, prefixes)
+    alt = report_graph.value(path, sh.alternativePath)
+    if alt is not None:
+        return "|".join(path_text(report_graph, p, prefixes) for p in Collection(report_graph, alt))
+    if report_graph.value(path, sh.inversePath) is not None:
+        return "^" + path_text(report_graph, report_graph.value(path, sh.inversePath), prefixes)
+    try:
+        return "/".join(path_text(report_graph, p, prefixes) for p in Collection(report_graph, path))
+    except Exception:
+        return str(path)
+
+
+def summary(report: Report, lang: str = "nl") -> str:
+    words = _WORDS[lang]
+    counts = report.counts()
+    parts = [f"{counts[s]} {words[s][0] if counts[s] == 1 else words[s][1]}" for s in SEVERITIES]
+    verdict = words["conforms"] if report.conforms else words["fails"]
+    return f"{', '.join(parts)}: {verdict} (fail-on: {report.fail_on})"
+
+
+def render_text(report: Report, lang: str = "nl") -> str:
+    """The report for people: one block per focus node, then a summary line."""
+    from .namespaces import compact
+
+    words = _WORDS[lang]
+    lines: list[str] = []
+    current = object()
+    for r in report.results:
+        key = (r.file, r.line, str(r.focus))
+        if key != current:
+            current = key
+            where = f"{r.file}:{r.line}" if r.file and r.line else (r.file or "?")
+            name = (compact(r.focus, report.prefixes) if not _is_blank(r.focus)
+                    else f"[ ] {words['under']} {compact(r.owner, report.prefixes)}")
+            label = f'  "{r.focus_label}"' if r.focus_label else ""
+            lines.append(("" if not lines else "\n") + f"{where}  {name}{label}")
+        path = path_text(report.graph, r.path, report.prefixes)
+        lines.append(f"  {r.severity:<9}  {path + ': ' if path else ''}{r.message}")
+        detail = []
+        if r.value is not None and r.value != r.focus:
+            detail.append(f"{words['value']}: {_show(r.value, report.prefixes)}")
+        detail.append(f"{r.component}, {r.shape_name or _compact_shape(r.source_shape)}")
+        lines.append("             " + "; ".join(detail))
+    if not report.results:
+        lines.append(words["none"])
+    lines.append(summary(report, lang))
+    return "\n".join(lines)
+
+
+def render_json(report: Report) -> str:
+    import json
+
+    return json.dumps({"conforms": report.conforms, "fail_on": report.fail_on,
+                       "as_of": report.as_of.isoformat() if report.as_of else None, "files": report.files,
+                       "counts": report.counts(),
+                       "results": [dict(r.as_dict(report.prefixes), path=path_text(report.graph, r.path, report.prefixes))
+                                   for r in report.results]},
+                      indent=2, ensure_ascii=False)
+
+
+def render_ttl(report: Report) -> str:
+    return report.graph.serialize(format="turtle")
+
+
+def _is_blank(term) -> bool:
+    from rdflib import BNode
+
+    return isinstance(term, BNode)
+
+
+def _show(term, prefixes: dict) -> str:
+    from rdflib import Literal
+
+    from .namespaces import compact
+
+    if isinstance(term, Literal):
+        text = str(term)
+        text = text if len(text) <= 80 else text[:77] + "..."
+        return f'"{text}"' + (f"@{term.language}" if term.language else "")
+    return compact(term, prefixes)
