@@ -175,8 +175,12 @@ def to_store(graph, focus_triples=()):
             out = cache[t] = _ox_term(t)
         return out
 
+    from rdflib import Literal, URIRef
+
     store = ox.Store()
-    store.bulk_extend(ox.Quad(term(s), term(p), term(o)) for s, p, o in graph)
+    # inference (owlrl) can produce generalised triples, literal subjects say; RDF has no place for them
+    store.bulk_extend(ox.Quad(term(s), term(p), term(o)) for s, p, o in graph
+                      if not isinstance(s, Literal) and isinstance(p, URIRef))
     focus = ox.NamedNode(FOCUS_GRAPH)
     store.bulk_extend(ox.Quad(term(s), term(p), term(o), focus) for s, p, o in focus_triples)
     return store

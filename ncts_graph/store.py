@@ -70,8 +70,13 @@ def to_rdflib(term):
     if isinstance(term, ox.Literal):
         if term.language:
             return Literal(term.value, lang=term.language)
+        if term.datatype.value == _XSD_STRING:  # a simple literal, as rdflib parses it
+            return Literal(term.value)
         return Literal(term.value, datatype=URIRef(term.datatype.value))
     raise NctsError(f"cannot convert query result term {term!r}")
+
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 def select(graph, query: str, bindings: dict | None = None, engine: str = "oxigraph") -> list[dict]:
