@@ -13,19 +13,21 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-## run: build the knowledge graph to out/ncts-graph.ttl and show what is in it
+## run: build the knowledge graph to out/ncts-graph.ttl, show what is in it, validate it
 run: $(STAMP)
 	mkdir -p out
 	$(BIN)/ncts build -o out/ncts-graph.ttl
 	$(BIN)/ncts info
+	$(BIN)/ncts validate --lang en 
 
 ## test: the whole test suite (hygiene, quotes against ../shared/sources, HermiT, competency questions, CLI)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
-## bench: embedded engines against rdflib's (baseline), same run
+## bench: every benchmark, each against its baseline measured in the same run
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/validate.py
 
 clean:
 	rm -rf $(VENV) out .pytest_cache
