@@ -18,7 +18,7 @@ run: $(STAMP)
 	mkdir -p out
 	$(BIN)/ncts build -o out/ncts-graph.ttl
 	$(BIN)/ncts info
-	$(BIN)/ncts validate --lang en 
+	$(BIN)/ncts validate --lang en --quiet
 
 ## test: the whole test suite (hygiene, quotes against ../shared/sources, HermiT, competency questions, CLI)
 test: $(STAMP)

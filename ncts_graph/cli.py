@@ -152,8 +152,9 @@ def check(fmt, fail_on, engine, files):
               help="Lowest severity that makes the exit code 1.")
 @click.option("--all", "report_all", is_flag=True,
               help="With FILES: also report results about the bundled data, not only about nodes in FILES.")
+@click.option("-q", "--quiet", is_flag=True, help="Text format: only the summary line.")
 @_friendly
-def validate(files, extra_shapes, no_bundled_shapes, fmt, lang, as_of, inference, fail_on, report_all):
+def validate(files, extra_shapes, no_bundled_shapes, fmt, lang, as_of, inference, fail_on, report_all, quiet):
     """Validate measure definitions against the SHACL shapes (shapes/*.ttl).
 
     Without FILES, validates the bundled graph. FILES are validated together with the
@@ -162,13 +163,14 @@ def validate(files, extra_shapes, no_bundled_shapes, fmt, lang, as_of, inference
     Exit code 0: conforms at the --fail-on level; 1: does not; 2: bad input.
     """
     from .errors import NctsError
-    from .validate import render_json, render_text, render_ttl, validate as run
+    from .validate import render_json, render_text, render_ttl, summary, validate as run
 
     if no_bundled_shapes and not extra_shapes:
         raise NctsError("--no-bundled-shapes needs at least one --shapes FILE or folder")
     report = run(files, shapes=extra_shapes, bundled_shapes=not no_bundled_shapes, lang=lang, as_of=as_of,
                  inference=inference, fail_on=fail_on, scope="all" if report_all or not files else "files")
-    render = {"text": lambda r: render_text(r, lang), "json": render_json, "ttl": render_ttl}[fmt]
+    text = (lambda r: summary(r, lang)) if quiet else (lambda r: render_text(r, lang))
+    render = {"text": text, "json": render_json, "ttl": render_ttl}[fmt]
     click.echo(render(report).rstrip("\n"))  # rendered whole first: never half a report
     if not report.conforms:
         sys.exit(EXIT_FAIL)

@@ -183,6 +183,8 @@ def test_cli_bundled_graph():
     out = run_ncts("validate", "--lang", "en")
     assert out.returncode == 0, out.stderr
     assert out.stdout.splitlines()[-1].startswith("0 violations, 2 warnings, ")
+    quiet = run_ncts("validate", "--lang", "en", "--quiet")
+    assert quiet.stdout.splitlines() == out.stdout.splitlines()[-1:]
 
 
 @pytest.mark.parametrize(
