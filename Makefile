@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench clean
+.PHONY: run test bench js chromium clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,20 +14,29 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 ## run: build the knowledge graph to out/ncts-graph.ttl, show what is in it, validate it
-run: $(STAMP)
+run: $(STAMP) js
 	mkdir -p out
 	$(BIN)/ncts build -o out/ncts-graph.ttl
 	$(BIN)/ncts info
 	$(BIN)/ncts validate --lang en --quiet
 
+## js: the JavaScript library of the HTML export, from the npm registry (web/package-lock.json)
+js:
+	bash scripts/install-js.sh
+
+## chromium: Debian's chromium for the headless browser tests of the HTML export
+chromium:
+	bash scripts/install-chromium.sh
+
 ## test: the whole test suite (hygiene, quotes against ../shared/sources, HermiT, competency questions, CLI)
-test: $(STAMP)
+test: $(STAMP) js chromium
 	$(BIN)/python -m pytest
 
 ## bench: every benchmark, each against its baseline measured in the same run
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/validate.py
+	$(BIN)/python benchmarks/export.py
 
 clean:
 	rm -rf $(VENV) out .pytest_cache

@@ -11,6 +11,8 @@ The Python API mirrors the ``ncts`` command, one function per verb::
     ncts_graph.check_consistency(g)            # HermiT verdict
     ncts_graph.build(g, "ncts.ttl")            # write, atomically
     ncts_graph.validate(["my-measure.ttl"])    # SHACL report: .conforms, .results, .graph
+    ncts_graph.query("measures-per-threat", {"threat": "threat:pgee"})   # library question -> rows
+    ncts_graph.to_networkx("partners", lang="en")                        # a view as a networkx graph
 
 Imports are lazy so that ``import ncts_graph`` (and ``ncts --help``) stay fast.
 """
@@ -19,8 +21,11 @@ from __future__ import annotations
 
 __version__ = "1.0.0"
 __all__ = ["load", "select", "info", "check", "check_quotes", "check_consistency", "build", "validate",
-           "NctsError", "PREFIXES"]
+           "query", "to_networkx", "export", "analyze", "NctsError", "PREFIXES"]
 
+# Submodules named like the verbs are loaded first (they import nothing heavy), so that the
+# functions below, not the modules, are what ncts_graph.validate, .query, ... name.
+from . import analyze as _analyze, export as _export, query as _query, validate as _validate  # noqa: F401
 from .errors import NctsError
 from .namespaces import PREFIXES
 
@@ -86,6 +91,32 @@ def validate(files=None, **options):
     Report with .conforms, .results (focus, path, value, severity, message, file, line, ...)
     and .graph (the standard SHACL report). See :func:`ncts_graph.validate.validate`.
     """
-    from .validate import validate as _validate
+    return _validate.validate(files, **options)
 
-    return _validate(files, **options)
+
+def query(name_or_text: str, params: dict | None = None, **options):
+    """Run a library question (by name), a .rq file or SPARQL text; parameters are bound as RDF terms.
+
+    Options: engine ("oxigraph" | "rdflib"), endpoint (URL of a SPARQL 1.1 endpoint), store
+    (a persistent Oxigraph folder), files (extra RDF), lang, timeout, auth, as_result.
+    Rows for SELECT, a bool for ASK, an rdflib Graph for CONSTRUCT/DESCRIBE; as_result=True
+    gives the engine-neutral result (``.dataframe()`` with pandas). See :mod:`ncts_graph.query`.
+    """
+    return _query.query(name_or_text, params, **options)
+
+
+def to_networkx(view: str = "full", lang: str = "nl", graph=None):
+    """A named view (queries/views/*.rq) as a networkx graph with scalar node/edge attributes."""
+    from .views import to_networkx as _to_networkx
+
+    return _to_networkx(view, lang=lang, graph=graph)
+
+
+def export(view: str, fmt: str, output=None, lang: str = "nl", graph=None):
+    """Write a view as graphml, gexf, cytoscape, nodelink, dot, html, svg, png or RDF, atomically."""
+    return _export.export(graph if graph is not None else load(), view, fmt, output, lang)
+
+
+def analyze(graph=None, lang: str = "nl") -> dict:
+    """Network and coverage tables (centrality, communities, threat x pillar coverage, expiry)."""
+    return _analyze.analyze(graph if graph is not None else load(), lang=lang)

@@ -25,8 +25,11 @@ def atomic_write(path: Path, write) -> None:
     except OSError as exc:
         raise NctsError(f"{path}: cannot write ({exc.strerror})") from None
     os.close(fd)
+    umask = os.umask(0)
+    os.umask(umask)
     try:
         write(Path(tmp))
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a written file follows the umask
         os.replace(tmp, path)
     except OSError as exc:
         raise NctsError(f"{path}: cannot write ({exc.strerror})") from None

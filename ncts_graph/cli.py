@@ -7,28 +7,12 @@ Heavy libraries (rdflib, owlready2) are imported inside the commands, so
 from __future__ import annotations
 
 import sys
-from functools import wraps
 from pathlib import Path
 
 import click
 
-from .errors import EXIT_FAIL, NctsError
-
-
-def _friendly(func):
-    """Turn NctsError (and broken pipes) into one line on stderr and its exit code."""
-
-    @wraps(func)
-    def wrapper(*args, **kwargs):
-        try:
-            return func(*args, **kwargs)
-        except NctsError as err:
-            click.echo(f"ncts: error: {err}", err=True)
-            sys.exit(err.exit_code)
-        except BrokenPipeError:
-            sys.exit(0)
-
-    return wrapper
+from .cli_friendly import friendly as _friendly
+from .errors import EXIT_FAIL
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -177,6 +161,131 @@ def validate(files, extra_shapes, no_bundled_shapes, fmt, lang, as_of, inference
 
 
 @main.command()
+@click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@_friendly
+def queries(lang, fmt):
+    """List the library of named questions (queries/*.rq): name, title, parameters."""
+    import json
+
+    from .library import library
+
+    items = library()
+    if fmt == "json":
+        click.echo(json.dumps([{"name": q.name, "title": q.title(lang), "description": q.description(lang),
+                                "params": [{"name": p.name, "type": p.type, "default": p.default,
+                                            "description": p.description} for p in q.params],
+                                "example": q.meta.get("example")} for q in items], indent=2, ensure_ascii=False))
+        return
+    from .results import _table
+
+    rows = [[q.name, q.title(lang), " ".join(f"{p.name}:{p.type}={p.default if p.default is not None else '(required)'}"
+                                              for p in q.params)] for q in items]
+    click.echo(_table(["name", "title", "parameters"], rows, width=90))
+
+
+def _params(pairs) -> dict:
+    from .errors import NctsError
+
+    out = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise NctsError(f"-p {pair!r}: use -p NAME=VALUE")
+        out[name.strip()] = value
+    return out
+
+
+@main.command()
+@click.argument("name", required=False)
+@click.option("-e", "--expression", metavar="SPARQL", help="SPARQL text to run instead of a named query.")
+@click.option("-p", "--param", "pairs", multiple=True, metavar="NAME=VALUE",
+              help="A parameter, bound as an RDF term (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "md", "ttl", "nt", "jsonld", "xml"]),
+              default=None, help="SELECT/ASK: table (default), csv, tsv, json, md; CONSTRUCT/DESCRIBE: ttl (default), nt, jsonld, xml.")
+@click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True,
+              help="Language of labels (the 'lang' parameter of library queries).")
+@click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default="oxigraph", show_default=True)
+@click.option("--store", type=click.Path(path_type=Path), default=None,
+              help="A persistent Oxigraph store folder (filled with the graph on first use).")
+@click.option("--data", "files", multiple=True, type=click.Path(path_type=Path),
+              help="Extra RDF files to query with the bundled graph (repeatable).")
+@click.option("--endpoint", metavar="URL", help="Run on a remote SPARQL 1.1 endpoint instead.")
+@click.option("--timeout", type=float, default=60, show_default=True, help="Seconds to wait for an endpoint.")
+@click.option("--user", default=None, help="Endpoint user name (password from $NCTS_ENDPOINT_PASSWORD).")
+@_friendly
+def query(name, expression, pairs, fmt, lang, engine, store, files, endpoint, timeout, user):
+    """Run a named question (see `ncts queries`), a .rq FILE, or -e 'SPARQL'.
+
+    Exit code 0 with the answer; 2 for a syntax error (file:line:column), an unknown
+    query or parameter, or an unreachable endpoint.
+    """
+    import os
+
+    from .errors import NctsError
+    from .namespaces import compact
+    from .query import resolve, run
+    from .results import render
+
+    if bool(name) == bool(expression):
+        raise NctsError("give a query NAME (or FILE.rq) or -e 'SPARQL', not both")
+    q = resolve(name) if name else resolve(expression if "{" in expression else expression + " {}")
+    auth = (user, os.environ.get("NCTS_ENDPOINT_PASSWORD", "")) if user else None
+    result = run(q, _params(pairs), engine=engine, endpoint=endpoint, store=store, files=files, lang=lang,
+                 timeout=timeout, auth=auth)
+    default = "ttl" if result.form == "graph" else "table"
+    click.echo(render(result, fmt or default, compact=lambda t: compact(t.value)))
+
+
+@main.command()
+@click.option("--endpoint", required=True, metavar="URL",
+              help="Graph Store Protocol URL of the store, e.g. http://localhost:7878/store")
+@click.option("--graph", "graph_iri", default=None, metavar="IRI", help="Named graph to load into (default: the default graph).")
+@click.option("--append", is_flag=True, help="Add to the graph (POST) instead of replacing it (PUT).")
+@click.option("--data", "files", multiple=True, type=click.Path(path_type=Path), help="Extra RDF files to push along.")
+@click.option("--timeout", type=float, default=60, show_default=True)
+@click.option("--user", default=None, help="User name (password from $NCTS_ENDPOINT_PASSWORD).")
+@_friendly
+def push(endpoint, graph_iri, append, files, timeout, user):
+    """Load the graph into a remote triple store (SPARQL 1.1 Graph Store Protocol)."""
+    import os
+
+    from .push import push as send
+
+    auth = (user, os.environ.get("NCTS_ENDPOINT_PASSWORD", "")) if user else None
+    count = send(endpoint, graph_iri, files, replace=not append, timeout=timeout, auth=auth)
+    click.echo(f"pushed {count} triples to {endpoint} ({'graph <' + graph_iri + '>' if graph_iri else 'default graph'})")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=8000, show_default=True, help="0 picks a free port.")
+@click.option("--timeout", type=float, default=10, show_default=True, help="Seconds a query may run.")
+@click.option("--max-rows", type=int, default=10000, show_default=True, help="Largest result returned.")
+@click.option("--allow-service", multiple=True, metavar="URL",
+              help="Allow SERVICE (federated query) to this endpoint (repeatable); refused otherwise.")
+@click.option("--data", "files", multiple=True, type=click.Path(path_type=Path), help="Extra RDF files to serve.")
+@click.option("--store", type=click.Path(path_type=Path), default=None, help="Serve a persistent Oxigraph store.")
+@_friendly
+def serve(host, port, timeout, max_rows, allow_service, files, store):
+    """A local read-only SPARQL endpoint (/sparql) and query page (/) for the graph."""
+    from .query import oxigraph_store
+    from .serve import make_server
+
+    server = make_server(oxigraph_store(files, store), host, port, timeout=timeout, max_rows=max_rows,
+                         allow_service=allow_service)
+    url = f"http://{host}:{server.server_address[1]}/"
+    click.echo(f"ncts-graph SPARQL endpoint: {url}sparql   query page: {url}   (Ctrl+C stops)", err=False)
+    sys.stdout.flush()
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+@main.command()
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @_friendly
 def reason(files):
@@ -191,6 +300,11 @@ def reason(files):
     if not result.consistent or result.unsatisfiable_classes:
         sys.exit(EXIT_FAIL)
 
+
+from .cli_export import analyze, export  # noqa: E402  (commands defined in their own module)
+
+main.add_command(export)
+main.add_command(analyze)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -61,13 +61,13 @@ def split_shapes(shapes, restrict: bool = True):
 
 
 def _fast_path_ok(select: str) -> bool:
-    body = _strip_strings(select)
+    from .sparql import blank_out
+
+    body = blank_out(select)
     return (len(re.findall(r"\bSELECT\b", body, re.I)) == 1
             and not re.search(r"[$?](currentShape|shapesGraph)\b", body))
 
 
-def _strip_strings(text: str) -> str:
-    return re.sub(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'', '""', text)
 
 
 def _prologue(shapes, constraint) -> str:
@@ -108,11 +108,9 @@ def _target_pattern(shapes, shape, restrict: bool) -> str:
 
 def _with_targets(shapes, shape, query: str, restrict: bool) -> str:
     """The query with the shape's focus nodes joined in front of its WHERE clause."""
-    stripped = _strip_strings(query)
-    match = re.search(r"\bWHERE\s*\{", stripped, re.I) or re.search(r"\{", stripped)
-    if match is None:
-        raise NctsError("SHACL-SPARQL constraint has no WHERE clause")
-    return query[: match.end()] + _target_pattern(shapes, shape, restrict) + query[match.end():]
+    from .sparql import inject
+
+    return inject(query, _target_pattern(shapes, shape, restrict))
 
 
 def focus_by_shape(store, shapes) -> dict:

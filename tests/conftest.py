@@ -51,3 +51,53 @@ def canonical(graph) -> set[str]:
                     for s, p, o in graph.triples((None, None, None)))
     ds.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
     return {str(q) for q in ds}
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(url: str, process, seconds: float = 20) -> None:
+    """Poll until the server answers (or fail, with its output)."""
+    import time
+    import urllib.error
+    import urllib.request
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited: {process.stdout.read() if process.stdout else ''}")
+        try:
+            urllib.request.urlopen(url, timeout=1).read()
+            return
+        except urllib.error.HTTPError:
+            return  # it answers
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"server at {url} did not answer within {seconds} s")
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory):
+    """A real Oxigraph SPARQL server (PyPI package `oxigraph`) on 127.0.0.1, a free port.
+
+    Started with --union-default-graph so that a graph pushed into a named graph is
+    queried like the embedded store; stopped after the tests.
+    """
+    exe = Path(sys.executable).with_name("oxigraph")
+    assert exe.is_file(), "the `oxigraph` server is a test dependency: pip install -e '.[test]'"
+    port = free_port()
+    location = tmp_path_factory.mktemp("oxigraph")
+    process = subprocess.Popen([str(exe), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}",
+                                "--union-default-graph"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(base + "/query?query=ASK%7B%7D", process)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -1,0 +1,268 @@
+"""Ask the graph a question: a named library query, a .rq file or SPARQL text, on any engine.
+
+Engines: Oxigraph in memory (default; the bundled files are parsed straight into it, so
+no rdflib is imported on this path), Oxigraph on disk (``store=DIR``, for large graphs),
+rdflib's own engine, or any SPARQL 1.1 endpoint (``endpoint=URL``, via SPARQLWrapper).
+All return a results.Result, so answers compare across engines.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable
+
+from .errors import NctsError
+from .namespaces import PREFIXES
+from .results import Result
+
+ENGINES = ("oxigraph", "rdflib")
+_MEMORY: dict = {}  # (files, mtimes) -> in-memory Oxigraph store, reused within a process
+
+
+def query(name_or_text: str, params: dict | None = None, *, engine: str = "oxigraph", endpoint: str | None = None,
+          store: str | Path | None = None, files: Iterable[Path | str] = (), lang: str | None = "nl",
+          timeout: float | None = 60, auth: tuple[str, str] | None = None, as_result: bool = False):
+    """Run a library question (by name), a .rq file or SPARQL text.
+
+    Returns rows (dicts of variable to rdflib term) for SELECT, a bool for ASK, an rdflib
+    Graph for CONSTRUCT/DESCRIBE; ``as_result=True`` returns the engine-neutral Result
+    (with ``.dataframe()`` when pandas is installed).
+    """
+    q = resolve(name_or_text)
+    result = run(q, params or {}, engine=engine, endpoint=endpoint, store=store, files=files, lang=lang,
+                 timeout=timeout, auth=auth)
+    if as_result:
+        return result
+    if result.form == "ask":
+        return result.boolean
+    if result.form == "graph":
+        from rdflib import Graph
+
+        graph = Graph()
+        for s, p, o in result.triples:
+            graph.add((s.to_rdflib(), p.to_rdflib(), o.to_rdflib()))
+        return graph
+    return result.records()
+
+
+def resolve(name_or_text: str):
+    """SPARQL text (anything with a '{'), else a library name or .rq path."""
+    from . import library
+
+    if "{" in name_or_text:
+        return library.parse(name_or_text, "query")
+    return library.find(name_or_text)
+
+
+def run(q, given: dict, *, engine: str = "oxigraph", endpoint: str | None = None, store=None, files=(),
+        lang: str | None = "nl", timeout: float | None = 60, auth=None) -> Result:
+    from .library import bindings
+
+    bound = bindings(q, given, lang)
+    if endpoint:
+        return _remote(q, bound, endpoint, timeout, auth)
+    if engine == "rdflib":
+        if store:
+            raise NctsError("--store is an Oxigraph store: use it with --engine oxigraph")
+        return _rdflib(q, bound, files)
+    if engine != "oxigraph":
+        raise NctsError(f"unknown engine {engine!r} (use one of {', '.join(ENGINES)})")
+    return run_on_store(oxigraph_store(files, store), q, bound)
+
+
+# --- Oxigraph -------------------------------------------------------------------------
+
+def oxigraph_store(files=(), directory=None):
+    """The bundled graph (+ files) in Oxigraph: in memory (cached), or on disk, filled on first use."""
+    import pyoxigraph as ox
+
+    from .load import bundled_files
+
+    files = [Path(f) for f in files]
+    if directory is None:
+        key = tuple((str(f), _mtime(f)) for f in files)
+        cached = _MEMORY.get(key)
+        if cached is not None:
+            return cached
+        store = ox.Store()
+        fill(store, bundled_files() + files)
+        _MEMORY[key] = store
+        return store
+    directory = Path(directory)
+    try:
+        store = ox.Store(str(directory))
+    except OSError as exc:
+        raise NctsError(f"{directory}: cannot open the store ({' '.join(str(exc).split())})") from None
+    present = {g.value for g in store.named_graphs()}
+    from .load import graph_name
+
+    fill(store, [f for f in bundled_files() + files if graph_name(f) not in present])
+    return store
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        raise NctsError(f"{path}: file not found") from None
+
+
+def fill(store, files) -> None:
+    """Load RDF files into their own named graphs; a file that does not parse is a one-line error."""
+    import pyoxigraph as ox
+
+    from .load import graph_name
+
+    formats = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".nq": ox.RdfFormat.N_QUADS,
+               ".trig": ox.RdfFormat.TRIG, ".jsonld": ox.RdfFormat.JSON_LD, ".rdf": ox.RdfFormat.RDF_XML,
+               ".owl": ox.RdfFormat.RDF_XML, ".xml": ox.RdfFormat.RDF_XML, ".n3": ox.RdfFormat.N3}
+    for path in files:
+        path = Path(path)
+        fmt = formats.get(path.suffix.lower())
+        if fmt is None:
+            raise NctsError(f"{path}: unknown RDF file extension (use one of {', '.join(sorted(formats))})")
+        if not path.is_file():
+            raise NctsError(f"{path}: file not found")
+        if path.stat().st_size == 0:
+            raise NctsError(f"{path}: file is empty")
+        graph = ox.NamedNode(graph_name(path))
+        try:
+            store.bulk_load(path=str(path), format=fmt, base_iri=path.resolve().as_uri(),
+                            to_graph=graph if fmt not in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG) else None)
+        except SyntaxError as exc:
+            where = f"{exc.lineno}:" if getattr(exc, "lineno", None) else ""
+            raise NctsError(f"{path}:{where} syntax error: {' '.join(str(exc).split())}") from None
+        except (ValueError, OSError) as exc:
+            raise NctsError(f"{path}: cannot load ({' '.join(str(exc).split())})") from None
+
+
+def run_on_store(store, q, bound: dict) -> Result:
+    """One query on an Oxigraph store (default graph = union of all named graphs)."""
+    import pyoxigraph as ox
+
+    from .results import from_oxigraph
+    from .sparql import bind_values
+
+    text = bind_values(q.text, bound)
+    try:
+        answer = store.query(text, prefixes=PREFIXES, use_default_graph_as_union=True)
+        if isinstance(answer, ox.QueryBoolean):
+            return Result("ask", boolean=bool(answer))
+        if isinstance(answer, ox.QueryTriples):
+            return Result("graph", triples=[(from_oxigraph(t.subject), from_oxigraph(t.predicate),
+                                             from_oxigraph(t.object)) for t in answer])
+        names = [v.value for v in answer.variables]
+        rows = []
+        for solution in answer:
+            row = {}
+            for n in names:
+                value = solution[n]
+                if value is not None:
+                    row[n] = from_oxigraph(value)
+            rows.append(row)
+        return Result("select", vars=names, rows=rows)
+    except SyntaxError as exc:
+        raise NctsError(_syntax(q, str(exc))) from None
+    except (ValueError, RuntimeError, OSError) as exc:
+        raise NctsError(f"{_where(q)}: query failed: {' '.join(str(exc).split())}") from None
+
+
+def _where(q) -> str:
+    return str(q.path) if q.path is not None else q.name
+
+
+def _syntax(q, message: str) -> str:
+    """'file:line:col: SPARQL syntax error: ...' from Oxigraph's 'error at L:C: ...'."""
+    import re
+
+    message = " ".join(message.split())
+    match = re.match(r"error at (\d+):(\d+): (.*)", message)
+    if match:
+        return f"{_where(q)}:{match.group(1)}:{match.group(2)}: SPARQL syntax error: {match.group(3)}"
+    return f"{_where(q)}: SPARQL syntax error: {message}"
+
+
+# --- rdflib -----------------------------------------------------------------------------
+
+def _rdflib(q, bound: dict, files) -> Result:
+    from .load import load
+    from .results import from_rdflib
+
+    dataset = load(files)
+    try:
+        answer = dataset.query(q.text, initNs=PREFIXES, initBindings={k: t.to_rdflib() for k, t in bound.items()})
+    except Exception as exc:  # pyparsing and rdflib errors alike mean a bad query
+        line, col = getattr(exc, "lineno", None), getattr(exc, "col", None)
+        where = f"{_where(q)}:{line}:{col}" if line else _where(q)
+        raise NctsError(f"{where}: SPARQL error: {' '.join(str(getattr(exc, 'msg', exc)).split())}") from None
+    if answer.type == "ASK":
+        return Result("ask", boolean=bool(answer.askAnswer))
+    if answer.type in ("CONSTRUCT", "DESCRIBE"):
+        return Result("graph", triples=[tuple(from_rdflib(t) for t in triple) for triple in answer.graph])
+    names = [str(v) for v in answer.vars]
+    rows = [{n: from_rdflib(row[i]) for i, n in enumerate(names) if row[i] is not None} for row in answer]
+    return Result("select", vars=names, rows=rows)
+
+
+# --- remote endpoints -------------------------------------------------------------------
+
+def _remote(q, bound: dict, endpoint: str, timeout, auth) -> Result:
+    """Any SPARQL 1.1 endpoint, through SPARQLWrapper; prefixes are sent as a prologue."""
+    import json
+    import socket
+    import urllib.error
+
+    from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
+    from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+
+    from .namespaces import sparql_prologue
+    from .results import from_json
+    from .sparql import bind_values, query_form
+
+    text = sparql_prologue() + bind_values(q.text, bound)
+    form = query_form(q.text)
+    client = SPARQLWrapper(endpoint)
+    client.setQuery(text)
+    client.setMethod(POST)
+    if timeout:
+        client.setTimeout(int(timeout))
+    if auth:
+        client.setCredentials(*auth)
+    client.setReturnFormat(TURTLE if form in ("construct", "describe") else JSON)
+    try:
+        response = client.query()
+        body = response.response.read()
+    except urllib.error.HTTPError as exc:
+        detail = " ".join(exc.read().decode("utf-8", "replace").split())[:300]
+        raise NctsError(f"{endpoint}: HTTP {exc.code}: {detail or exc.reason}") from None
+    except (urllib.error.URLError, socket.timeout, TimeoutError, ConnectionError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise NctsError(f"{endpoint}: endpoint unreachable ({reason})") from None
+    except SPARQLWrapperException as exc:
+        raise NctsError(f"{endpoint}: {' '.join(str(exc).split())[:300]}") from None
+    except ValueError as exc:
+        raise NctsError(f"{endpoint}: not a usable endpoint URL ({exc})") from None
+    if form in ("construct", "describe"):
+        return _graph_from(body, endpoint)
+    try:
+        data = json.loads(body)
+    except ValueError:
+        raise NctsError(f"{endpoint}: the answer is not SPARQL JSON results") from None
+    if "boolean" in data:
+        return Result("ask", boolean=bool(data["boolean"]))
+    names = data["head"].get("vars", [])
+    rows = [{n: from_json(b[n]) for n in names if n in b} for b in data["results"]["bindings"]]
+    return Result("select", vars=names, rows=rows)
+
+
+def _graph_from(body: bytes, endpoint: str) -> Result:
+    import pyoxigraph as ox
+
+    from .results import from_oxigraph
+
+    try:
+        triples = list(ox.parse(input=body, format=ox.RdfFormat.TURTLE))
+    except SyntaxError as exc:
+        raise NctsError(f"{endpoint}: the answer is not Turtle ({exc})") from None
+    return Result("graph", triples=[(from_oxigraph(t.subject), from_oxigraph(t.predicate), from_oxigraph(t.object))
+                                    for t in triples])
