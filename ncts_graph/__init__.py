@@ -21,11 +21,11 @@ from __future__ import annotations
 
 __version__ = "1.0.0"
 __all__ = ["load", "select", "info", "check", "check_quotes", "check_consistency", "build", "validate",
-           "query", "to_networkx", "export", "analyze", "NctsError", "PREFIXES"]
+           "query", "to_networkx", "NctsError", "PREFIXES"]
 
 # Submodules named like the verbs are loaded first (they import nothing heavy), so that the
 # functions below, not the modules, are what ncts_graph.validate, .query, ... name.
-from . import analyze as _analyze, export as _export, query as _query, validate as _validate  # noqa: F401
+from . import query as _query, validate as _validate  # noqa: F401
 from .errors import NctsError
 from .namespaces import PREFIXES
 
@@ -110,13 +110,3 @@ def to_networkx(view: str = "full", lang: str = "nl", graph=None):
     from .views import to_networkx as _to_networkx
 
     return _to_networkx(view, lang=lang, graph=graph)
-
-
-def export(view: str, fmt: str, output=None, lang: str = "nl", graph=None):
-    """Write a view as graphml, gexf, cytoscape, nodelink, dot, html, svg, png or RDF, atomically."""
-    return _export.export(graph if graph is not None else load(), view, fmt, output, lang)
-
-
-def analyze(graph=None, lang: str = "nl") -> dict:
-    """Network and coverage tables (centrality, communities, threat x pillar coverage, expiry)."""
-    return _analyze.analyze(graph if graph is not None else load(), lang=lang)

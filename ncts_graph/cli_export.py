@@ -1,0 +1,74 @@
+"""The ``ncts export`` and ``ncts analyze`` commands (registered on the main group in cli.py).
+
+Choices are checked by the library, not by click, so an unknown view or format is the
+project's one-line error with exit code 2 and the list of known names.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .cli_friendly import friendly
+
+
+@click.command()
+@click.option("--view", "view", default="full", show_default=True, metavar="VIEW",
+              help="full, measures, partners, threats, legal (queries/views/*.rq); "
+                   "'graph' = the whole RDF graph (RDF formats only).")
+@click.option("--format", "fmt", required=True, metavar="FORMAT",
+              help="graphml, gexf, cytoscape, nodelink, dot, html, svg, png, ttl, nt, trig, jsonld.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="Output file [default: ncts-VIEW.EXT in the current folder]; written atomically.")
+@click.option("--lang", default="nl", show_default=True, metavar="nl|en", help="Language of labels.")
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@friendly
+def export(view, fmt, output, lang, files):
+    """Export a view of the graph [+ FILES] for Gephi, yEd, Cytoscape, d3, Graphviz, a browser or a paper."""
+    from .export import check_format, export as write
+    from .load import load
+    from .views import _check_lang, get_view
+
+    check_format(fmt)
+    _check_lang(lang)
+    if view != "graph":
+        get_view(view)
+    path = write(load(files), view, fmt, output, lang=lang)
+    click.echo(f"wrote {view} view as {fmt} to {path}", err=True)
+
+
+@click.command()
+@click.option("--format", "fmt", default="table", show_default=True, metavar="table|csv|json|md")
+@click.option("--lang", default="nl", show_default=True, metavar="nl|en", help="Language of labels.")
+@click.option("--table", "only", default=None, metavar="NAME",
+              help="Only this table: centrality, communities, coverage, gaps, per_partner, per_legal_basis, expiry.")
+@click.option("-o", "--output-dir", type=click.Path(path_type=Path), default=None,
+              help="Also write the figures (PNG and SVG) into this existing folder.")
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@friendly
+def analyze(fmt, lang, only, output_dir, files):
+    """Partner centrality and communities, threat x pillar coverage (with its gaps), measures per
+    partner and per legal basis, legal bases by expiry; optionally as figures."""
+    from .analyze import TABLE_FORMATS, analyze as run, figures, render
+    from .errors import NctsError
+    from .load import load
+    from .views import _check_lang
+
+    if fmt not in TABLE_FORMATS:
+        raise NctsError(f"unknown format {fmt!r} (use one of {', '.join(TABLE_FORMATS)})")
+    _check_lang(lang)
+    if output_dir is not None and not Path(output_dir).is_dir():
+        raise NctsError(f"{output_dir}: directory does not exist")
+    graph = load(files)
+    tables = run(graph, lang=lang)
+    if only is not None:
+        if only not in tables:
+            raise NctsError(f"unknown table {only!r} (use one of {', '.join(tables)})")
+        tables = {only: tables[only]}
+    text = render(tables, fmt)
+    if output_dir is not None:
+        full = tables if only is None else run(graph, lang=lang)
+        for path in figures(graph, full, output_dir, lang=lang):
+            click.echo(f"wrote {path}", err=True)
+    click.echo(text.rstrip("\n"))

@@ -1,0 +1,215 @@
+"""``ncts export``: a view of the graph in the format a tool opens (Gephi, yEd, Cytoscape, d3,
+Graphviz, a browser, a paper, an RDF store), written atomically.
+
+Network formats are written from :func:`ncts_graph.views.to_networkx`; RDF formats from the
+view's CONSTRUCT, or the whole graph with ``view="graph"`` (as ``ncts build`` writes it).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .build import atomic_write
+from .errors import NctsError
+
+#: format -> (file extension, what opens it)
+NETWORK_FORMATS = {
+    "graphml": (".graphml", "Gephi, yEd, Cytoscape desktop, networkx"),
+    "gexf": (".gexf", "Gephi, networkx"),
+    "cytoscape": (".cyjs", "Cytoscape.js / Cytoscape desktop (JSON)"),
+    "nodelink": (".json", "d3.js force layouts, networkx node_link_graph"),
+    "dot": (".dot", "Graphviz (dot, neato, sfdp), Gephi"),
+    "html": (".html", "any web browser, offline"),
+    "svg": (".svg", "a figure for a paper (vector)"),
+    "png": (".png", "a figure for a paper (raster, 200 dpi)"),
+}
+RDF_FORMATS = {"ttl": (".ttl", "turtle"), "nt": (".nt", "nt"), "trig": (".trig", "trig"), "jsonld": (".jsonld", "json-ld")}
+FORMATS = [*NETWORK_FORMATS, *RDF_FORMATS]
+WHOLE_GRAPH = "graph"  # pseudo-view for RDF formats: ontology + data, one named graph per file
+
+#: colour per node type (colour-blind-friendly, after Okabe & Ito and Tol), grey for the rest
+TYPE_COLOURS = {
+    "Measure": "#0072B2", "Partner": "#E69F00", "LegalBasis": "#009E73", "Threat": "#D55E00",
+    "ThreatFactor": "#CC79A7", "Pillar": "#56B4E9", "Goal": "#F0E442", "Spearhead": "#882255",
+    "Strategy": "#332288", "StrategicPrinciple": "#44AA99", "MeasureType": "#999933",
+    "FundamentalRight": "#AA4499", "SourceDocument": "#117733", "LegalStatus": "#88CCEE",
+    "PartnerType": "#DDCC77", "PartnerRole": "#661100", "Emphasis": "#6699CC",
+    "ThreatLevelAssessment": "#AA4466", "ConceptScheme": "#BBBBBB",
+}
+DEFAULT_COLOUR = "#777777"
+
+
+def colour(node_type: str) -> str:
+    return TYPE_COLOURS.get(node_type, DEFAULT_COLOUR)
+
+
+def default_output(view: str, fmt: str) -> Path:
+    ext = NETWORK_FORMATS[fmt][0] if fmt in NETWORK_FORMATS else RDF_FORMATS[fmt][0]
+    return Path(f"ncts-{view}{ext}")
+
+
+def check_format(fmt: str) -> None:
+    if fmt not in FORMATS:
+        raise NctsError(f"unknown format {fmt!r} (use one of {', '.join(FORMATS)})")
+
+
+def export(graph, view: str, fmt: str, output: Path | None = None, lang: str = "nl") -> Path:
+    """Write ``view`` of ``graph`` as ``fmt`` to ``output`` (default ncts-VIEW.EXT), atomically."""
+    from .views import _check_lang, get_view
+
+    check_format(fmt)
+    _check_lang(lang)
+    if view == WHOLE_GRAPH:
+        if fmt not in RDF_FORMATS:
+            raise NctsError(f"view {WHOLE_GRAPH!r} (the whole RDF graph) is only for the RDF formats "
+                            f"({', '.join(RDF_FORMATS)}); for {fmt} choose a network view")
+    else:
+        get_view(view)  # unknown view: one-line error before any work
+    output = Path(output) if output is not None else default_output(view, fmt)
+    _check_writable(output)
+    if fmt in RDF_FORMATS:
+        write_rdf(graph, view, fmt, output)
+        return output
+    write_view(prepare(graph, view, fmt, lang), fmt, output)
+    return output
+
+
+def prepare(graph, view: str, fmt: str, lang: str):
+    """What a format is written from: the page data for html, else the view's networkx graph."""
+    if fmt == "html":
+        from .views import ViewData
+
+        return ViewData(graph, view, lang)
+    return network(graph, view, lang)
+
+
+def write_view(prepared, fmt: str, output: Path) -> None:
+    """Write a prepared view (see :func:`prepare`) as ``fmt``, atomically."""
+    g = prepared
+    if fmt == "html":
+        from .export_html import write_html
+
+        atomic_write(output, lambda tmp: write_html(prepared, tmp))
+    elif fmt == "graphml":
+        atomic_write(output, lambda tmp: write_graphml(g, tmp))
+    elif fmt == "gexf":
+        atomic_write(output, lambda tmp: write_gexf(g, tmp))
+    elif fmt in ("cytoscape", "nodelink"):
+        atomic_write(output, lambda tmp: tmp.write_text(json.dumps(
+            cytoscape_json(g) if fmt == "cytoscape" else nodelink_json(g), ensure_ascii=False), encoding="utf-8"))
+    elif fmt == "dot":
+        atomic_write(output, lambda tmp: tmp.write_text(to_dot(g), encoding="utf-8"))
+    else:  # svg, png
+        from .export_figure import draw_view
+
+        atomic_write(output, lambda tmp: draw_view(g, tmp, fmt))
+
+
+def network(graph, view: str, lang: str):
+    from .views import to_networkx
+
+    return to_networkx(view, lang=lang, graph=graph)
+
+
+def _check_writable(output: Path) -> None:
+    """Fail early, in one line, on a path that cannot be written (before minutes of work)."""
+    import os
+
+    directory = output.parent if str(output.parent) else Path(".")
+    if output.is_dir():
+        raise NctsError(f"{output}: is a directory")
+    if not directory.is_dir():
+        raise NctsError(f"{output}: directory {directory} does not exist")
+    if not os.access(directory, os.W_OK):
+        raise NctsError(f"{output}: cannot write (directory {directory} is not writable)")
+
+
+# --- network formats -----------------------------------------------------------------------
+
+def write_graphml(g, path: Path) -> None:
+    import networkx as nx
+
+    nx.write_graphml(g, str(path), encoding="utf-8", named_key_ids=True)
+
+
+def write_gexf(g, path: Path) -> None:
+    """GEXF with a colour per node type (Gephi's viz:color) and the label as Gephi's label."""
+    import networkx as nx
+
+    h = g.copy()
+    for _, d in h.nodes(data=True):
+        rgb = colour(d.get("type", ""))
+        d["viz"] = {"color": {"r": int(rgb[1:3], 16), "g": int(rgb[3:5], 16), "b": int(rgb[5:7], 16), "a": 1.0}}
+    nx.write_gexf(h, str(path), encoding="utf-8")
+
+
+def cytoscape_json(g) -> dict:
+    """Cytoscape.js elements JSON (networkx's cytoscape_data; read back with cytoscape_graph)."""
+    import networkx as nx
+
+    data = nx.cytoscape_data(g, name="name", ident="id")
+    for node in data["elements"]["nodes"]:
+        node["data"]["name"] = node["data"].get("label", node["data"]["name"])
+    return data
+
+
+def nodelink_json(g) -> dict:
+    """d3-style node-link JSON ({"nodes": [...], "links": [...]})."""
+    import networkx as nx
+
+    return nx.node_link_data(g, edges="links")
+
+
+def _dot_id(text) -> str:
+    return '"' + str(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def to_dot(g) -> str:
+    """Graphviz DOT text: labels, colours by type, every attribute kept (dot ignores unknown ones)."""
+    kind, arrow = ("digraph", "->") if g.is_directed() else ("graph", "--")
+    lines = [f"{kind} {_dot_id(g.graph.get('name', 'ncts'))} {{",
+             f"  graph [label={_dot_id(g.graph.get('title', ''))}, overlap=false, splines=true, fontname=\"Helvetica\"];",
+             "  node [shape=box, style=\"rounded,filled\", fontname=\"Helvetica\", fontsize=10, fontcolor=\"white\"];",
+             "  edge [fontname=\"Helvetica\", fontsize=8, color=\"#888888\"];"]
+    for n, d in g.nodes(data=True):
+        attrs = {**d, "fillcolor": colour(d.get("type", "")), "tooltip": d.get("curie", n)}
+        lines.append(f"  {_dot_id(n)} [" + ", ".join(f"{k}={_dot_id(v)}" for k, v in attrs.items()) + "];")
+    edges = g.edges(data=True, keys=True) if g.is_multigraph() else ((u, v, None, d) for u, v, d in g.edges(data=True))
+    for u, v, _key, d in edges:
+        attrs = dict(d)
+        if not g.is_directed():
+            attrs["penwidth"] = str(min(1 + d.get("weight", 1), 8))
+        lines.append(f"  {_dot_id(u)} {arrow} {_dot_id(v)} [" + ", ".join(f"{k}={_dot_id(x)}" for k, x in attrs.items()) + "];")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+# --- RDF formats ---------------------------------------------------------------------------
+
+def write_rdf(graph, view: str, fmt: str, output: Path) -> None:
+    """The whole graph (view ``graph``: as ``ncts build``) or a view's CONSTRUCT; TriG puts the
+    view in a named graph called after it."""
+    from .views import VIEW_NS, view_rdf
+
+    rdf_format = RDF_FORMATS[fmt][1]
+    if view == WHOLE_GRAPH:
+        from .build import union_graph
+
+        g = union_graph(graph)
+        target = graph if fmt == "trig" and hasattr(graph, "graphs") else g
+    else:
+        g = view_rdf(graph, view)
+        target = g
+        if fmt == "trig":
+            from rdflib import Dataset, URIRef
+
+            target = Dataset()
+            for p, ns in g.namespaces():
+                target.bind(p, ns, override=True)
+            named = target.graph(URIRef(VIEW_NS.rstrip("#") + "/" + view))
+            named.addN((s, p, o, named) for s, p, o in g)
+    from .namespaces import PREFIXES
+
+    kwargs = {"context": {**PREFIXES, "nv": VIEW_NS}} if fmt == "jsonld" else {}
+    atomic_write(output, lambda tmp: target.serialize(destination=str(tmp), format=rdf_format, encoding="utf-8", **kwargs))

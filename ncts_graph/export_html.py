@@ -1,0 +1,93 @@
+"""The self-contained HTML export: one file, no network, an interactive graph a researcher can
+click through (search, filters, legend, labels, links and the verbatim source quotes).
+
+The graph library (cytoscape.js) comes from the npm registry at install time
+(``scripts/install-js.sh`` into web/node_modules, or ``$NCTS_JS_DIR``) and is inlined into
+the page; the layout is computed in Python and passed as positions, so a browser never
+runs one and a view of thousands of nodes opens at once.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from . import paths
+from .errors import NctsError
+
+_HERE = Path(__file__).resolve().parent / "html"
+_HIDDEN = {"label", "label_nl", "label_en", "type", "class", "short_label"}
+
+
+def cytoscape_js() -> tuple[str, str]:
+    """(source, version) of cytoscape.min.js, or a one-line error saying how to install it."""
+    candidates = []
+    env = os.environ.get("NCTS_JS_DIR")
+    if env:
+        candidates += [Path(env) / "cytoscape.min.js", Path(env) / "cytoscape" / "dist" / "cytoscape.min.js"]
+    for web in (paths.home() / "web", Path(__file__).resolve().parent.parent / "web"):
+        candidates.append(web / "node_modules" / "cytoscape" / "dist" / "cytoscape.min.js")
+    for path in candidates:
+        if path.is_file():
+            version = "?"
+            meta = path.parent.parent / "package.json"
+            if meta.is_file():
+                version = json.loads(meta.read_text(encoding="utf-8")).get("version", "?")
+            return path.read_text(encoding="utf-8"), version
+    raise NctsError("cytoscape.js not found for the HTML export: run `make js` (scripts/install-js.sh, "
+                    "npm ci in web/) or set NCTS_JS_DIR to a folder holding cytoscape.min.js")
+
+
+def page_data(data) -> dict:
+    """What the page needs, as plain JSON: nodes with positions, edges, quotes, colours."""
+    from .export import TYPE_COLOURS, colour
+    from .export_figure import short
+    from .export_layout import layout
+
+    g = data.nx
+    pos = layout(g)
+    n = max(len(g), 1)
+    scale = 220 + 38 * n ** 0.5
+    degree = dict(g.degree(weight="weight"))
+    top = max(degree.values(), default=1) or 1
+    nodes = []
+    for v, d in g.nodes(data=True):
+        x, y = pos[v]
+        nodes.append({"id": v, "label": d["label"], "label_nl": d["label_nl"], "label_en": d["label_en"],
+                      "short": short(d, 34), "type": d["type"], "cls": d.get("class", d["type"]),
+                      "curie": d.get("curie", v), "pillar": d.get("pillar", ""),
+                      "size": round(10 + 26 * (degree.get(v, 0) / top) ** 0.5, 1),
+                      "x": round(x * scale, 1), "y": round(-y * scale, 1),
+                      "attrs": {k: val for k, val in d.items() if k not in _HIDDEN}})
+    edges = [{"s": u, "t": v, "label": d["label"], "predicate": d["predicate"], "weight": d.get("weight", 1),
+              **({"role": d["role"]} if "role" in d else {})} for u, v, d in g.edges(data=True)]
+    counts: dict[str, int] = {}
+    for node in nodes:
+        counts[node["type"]] = counts.get(node["type"], 0) + 1
+    pillars = sorted({p for node in nodes if node["type"] == "Measure" for p in node["pillar"].split("; ") if p})
+    return {"title": g.graph.get("title", data.view.name), "view": data.view.name, "lang": data.lang,
+            "directed": g.is_directed(), "nodes": nodes, "edges": edges, "quotes": data.quotes,
+            "types": [{"type": t, "count": c} for t, c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))],
+            "colours": {t: colour(t) for t in {*counts, *TYPE_COLOURS}}, "pillars": pillars}
+
+
+def render(data) -> str:
+    """The whole page as one string (the library, the data and the app inlined)."""
+    import html
+
+    js, version = cytoscape_js()
+    payload = json.dumps(page_data(data), ensure_ascii=False, separators=(",", ":"))
+    payload = payload.replace("<", "\\u003c")  # never closes the <script> element
+    template = (_HERE / "template.html").read_text(encoding="utf-8")
+    app = (_HERE / "app.js").read_text(encoding="utf-8")
+    parts = {"__LANG__": data.lang, "__TITLE__": html.escape(data.nx.graph.get("title", "")),
+             "__CYVERSION__": version, "__DATA__": payload, "__APP__": app, "__CYTOSCAPE__": js}
+    import re
+
+    out = re.sub(r"__(LANG|TITLE|CYVERSION|DATA|APP|CYTOSCAPE)__", lambda m: parts[m.group(0)], template)
+    return out
+
+
+def write_html(data, path: Path) -> None:
+    Path(path).write_text(render(data), encoding="utf-8")

@@ -1,0 +1,113 @@
+"""The HTML export in headless Chromium (Debian's package), with every network request refused:
+nodes are drawn, search finds a measure, a click shows its quote; a screenshot is kept."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from ncts_graph.export import export
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).exists(), "Chromium missing: run scripts/install-chromium.sh (make test does)"
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+def open_offline(browser, path: Path):
+    """A page that may load the file itself and nothing else; returns (page, blocked, errors)."""
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    blocked, errors = [], []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+
+    def route(r):
+        if r.request.url.startswith("file://"):
+            r.continue_()
+        else:
+            blocked.append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+    page.goto(path.as_uri())
+    page.wait_for_selector("body[data-ready=true]", timeout=30_000)
+    return page, blocked, errors
+
+
+def test_html_works_offline_search_click_quote(tmp_path, graph, browser):
+    path = export(graph, "measures", "html", tmp_path / "measures.html", lang="en")
+    text = path.read_text()
+    assert "<script src" not in text and "https://cdn" not in text and "unpkg" not in text
+    page, blocked, errors = open_offline(browser, path)
+    assert errors == [] and blocked == []
+    assert page.evaluate("cy.nodes().length") == 199
+    assert page.evaluate("cy.edges().length") == 462
+    # nodes are drawn: the canvas has coloured pixels
+    assert page.evaluate("""() => { const cs = [...document.querySelectorAll('#cy canvas')];
+        return cs.some(c => { const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+          for (let i = 0; i < d.length; i += 4) if (d[i+3] > 0 && !(d[i] > 240 && d[i+1] > 240 && d[i+2] > 240)) return true;
+          return false; }); }""")
+    assert page.locator("#legend label").count() == 5
+    page.fill("#search", "exit ban")
+    page.wait_for_selector("#results li")
+    assert page.inner_text("#results li >> nth=0").startswith("Exit ban")
+    page.click("#results li >> nth=0")
+    page.wait_for_selector("#panel-label")
+    panel = page.inner_text("#panel")
+    assert "Uitreisverbod" in panel and "Exit ban" in panel
+    assert "Maatregelen die kunnen worden opgelegd zijn onder meer een uitreis-, gebieds- of contactverbod" in panel
+    assert "involves partner (Lead): Ministry of Justice and Security" in panel
+    page.wait_for_timeout(400)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "html-measures-exit-ban.png"))
+    # clicking a node on the canvas itself opens the panel too
+    pos = page.evaluate("(() => { const n = cy.getElementById('https://w3id.org/ncts-graph/partner/nctv'); "
+                        "cy.center(n); const p = n.renderedPosition(); const r = document.getElementById('cy').getBoundingClientRect();"
+                        " return [p.x + r.left, p.y + r.top]; })()")
+    page.mouse.click(*pos)
+    page.wait_for_function("document.getElementById('panel-label') && "
+                           "document.getElementById('panel-label').textContent.includes('NCTV')")
+    assert blocked == []
+
+
+def test_filters_by_type_and_pillar(tmp_path, graph, browser):
+    path = export(graph, "measures", "html", tmp_path / "m.html", lang="nl")
+    page, _blocked, errors = open_offline(browser, path)
+    visible = "cy.nodes().filter(n => !n.hasClass('hidden')).length"
+    page.uncheck("#legend input[data-type=Partner]")
+    assert page.evaluate(visible) == 199 - 51
+    page.check("#legend input[data-type=Partner]")
+    page.select_option("#pillar", "Vervolgen")
+    shown = page.evaluate("cy.nodes().filter(n => !n.hasClass('hidden') && n.data('type') === 'Measure').length")
+    assert shown == sum(1 for _n, d in __import__("ncts_graph.views", fromlist=["x"]).to_networkx(
+        "measures", lang="nl", graph=graph).nodes(data=True) if d["type"] == "Measure" and d.get("pillar") == "Vervolgen")
+    assert errors == []
+
+
+def test_html_stays_responsive_with_thousands_of_nodes(tmp_path, browser):
+    from ncts_graph.export_synthetic import synthetic
+
+    path = export(synthetic(3000), "measures", "html", tmp_path / "big.html", lang="en")
+    page, blocked, errors = open_offline(browser, path)
+    assert errors == [] and blocked == [] and page.evaluate("cy.nodes().length") > 3000
+    start = time.perf_counter()
+    page.fill("#search", "synthetic measure 2999")
+    page.wait_for_selector("#results li")
+    assert time.perf_counter() - start < 2.0
+    took = page.evaluate("""() => { const t0 = performance.now();
+        for (let i = 0; i < 10; i++) { cy.zoom(cy.zoom() * 1.1); cy.panBy({x: 15, y: 10}); }
+        return performance.now() - t0; }""")
+    assert took < 1000, f"10 zoom+pan steps took {took:.0f} ms"
+    page.screenshot(path=str((ARTIFACTS.mkdir(exist_ok=True) or ARTIFACTS) / "html-synthetic-3000.png"))
