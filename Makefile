@@ -13,12 +13,15 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-## run: build the knowledge graph to out/ncts-graph.ttl, show what is in it, validate it
+## run: build the graph to out/ncts-graph.ttl, show what is in it, validate it, then serve it
+##      (SPARQL endpoint and query page on http://127.0.0.1:$(PORT)/; Ctrl+C stops)
+PORT ?= 8000
 run: $(STAMP) js
 	mkdir -p out
 	$(BIN)/ncts build -o out/ncts-graph.ttl
 	$(BIN)/ncts info
 	$(BIN)/ncts validate --lang en --quiet
+	$(BIN)/ncts serve --port $(PORT)
 
 ## js: the JavaScript library of the HTML export, from the npm registry (web/package-lock.json)
 js:
@@ -28,7 +31,8 @@ js:
 chromium:
 	bash scripts/install-chromium.sh
 
-## test: the whole test suite (hygiene, quotes against ../shared/sources, HermiT, competency questions, CLI)
+## test: the whole test suite (hygiene, SHACL, quotes against ../shared/sources, HermiT, query library on
+##       every engine and a real oxigraph server, endpoint, exports in headless chromium, CLI)
 test: $(STAMP) js chromium
 	$(BIN)/python -m pytest
 
@@ -36,6 +40,7 @@ test: $(STAMP) js chromium
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/validate.py
+	$(BIN)/python benchmarks/query.py
 	$(BIN)/python benchmarks/export.py
 
 clean:
