@@ -1,4 +1,4 @@
-"""Benchmarks: the hygiene checks and competency questions on the embedded engines.
+"""Benchmark: the hygiene checks on the embedded engines (library questions: benchmarks/query.py).
 
 Run with `make bench`. Prints the median of several in-process runs per engine and
 the ratio against rdflib's own engine (the baseline), measured in the same run, and
@@ -10,12 +10,10 @@ from __future__ import annotations
 import statistics
 import sys
 import time
-from pathlib import Path
 
-from ncts_graph import paths
 from ncts_graph.hygiene import checks
 from ncts_graph.load import load
-from ncts_graph.sparql import read_rq, select
+from ncts_graph.sparql import select
 
 
 def timed(fn, repeat: int) -> float:
@@ -33,7 +31,6 @@ def main(repeat: int = 3) -> int:
     print(f"load: {time.perf_counter() - t0:.2f} s for {len(graph)} triples")
     suites = {
         "hygiene checks": [rq.text for rq in checks()],
-        "competency questions": [read_rq(p).text for p in sorted((paths.queries_dir() / "competency").glob("*.rq"))],
     }
     select(graph, "SELECT * WHERE { ?s ?p ?o } LIMIT 1")  # build the Oxigraph copy once, outside the timing
     ok = True

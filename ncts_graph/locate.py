@@ -8,6 +8,7 @@ at its first distinctive value after the line of the IRI that owns it.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -23,23 +24,50 @@ class Where:
     owner: object = None
 
 
+@dataclass
+class _File:
+    """A file's text with an index of the token each line starts with (one pass, so locating
+    thousands of results in a large file stays linear)."""
+
+    text: str
+    prefixes: dict
+    starts: list
+    first: dict
+
+    def line_at(self, offset: int) -> int:
+        return bisect.bisect_right(self.starts, offset)
+
+
 @lru_cache(maxsize=64)
-def _text(path: str) -> tuple[str, dict]:
+def _file(path: str) -> _File:
     text = Path(path).read_text(encoding="utf-8")
     prefixes = {m.group(2): m.group(1) for m in re.finditer(r"(?im)^\s*@?prefix\s+([\w.-]*):\s*<([^>]*)>", text)}
-    return text, prefixes
+    starts, first = [0], {}
+    for number, line in enumerate(text.split("\n"), 1):
+        starts.append(starts[-1] + len(line) + 1)
+        token = re.match(r"[ \t]*([^\s;,]+)", line)
+        if token:
+            first.setdefault(token.group(1).rstrip("."), number)
+    return _File(text, prefixes, starts[:-1], first)
 
 
-def _line_of(text: str, needles: list[str], start: int = 0) -> int | None:
-    best = None
-    for needle in needles:
-        if not needle:
-            continue
-        at = re.search(r"(?m)^[ \t]*" + re.escape(needle) + r"(?=[\s;,.]|$)", text[start:])
-        pos = start + at.start() if at else text.find(needle, start)
-        if pos >= 0 and (best is None or pos < best):
-            best = pos
-    return None if best is None else text.count("\n", 0, best) + 1
+def _line_of(f: _File, needles: list[str]) -> int | None:
+    """The first line that starts with one of the names (else the first line mentioning one)."""
+    found = [f.first[n] for n in needles if n in f.first]
+    if found:
+        return min(found)
+    hits = [f.text.find(n) for n in needles if n]
+    hits = [h for h in hits if h >= 0]
+    return f.line_at(min(hits)) if hits else None
+
+
+def _line_of_any(f: _File, needles: list[str], start_line: int | None, window: int = 20000) -> int | None:
+    """The first line at or after ``start_line`` (within a window) that mentions a needle."""
+    start = f.starts[start_line - 1] if start_line else 0
+    chunk = f.text[start:start + window]
+    hits = [chunk.find(n) for n in needles if n]
+    hits = [h for h in hits if h >= 0]
+    return f.line_at(start + min(hits)) if hits else None
 
 
 class Locator:
@@ -100,17 +128,16 @@ class Locator:
         label = self.label(node) or (self.label(owner) if owner is not None else None)
         if path is None or not Path(path).is_file():
             return Where(path, None, label, owner)
-        text, prefixes = _text(path)
-        line = _line_of(text, self._names(anchor, prefixes)) if isinstance(anchor, URIRef) else None
+        f = _file(path)
+        line = _line_of(f, self._names(anchor, f.prefixes)) if isinstance(anchor, URIRef) else None
         if isinstance(node, BNode):
-            start = 0 if line is None else len("\n".join(text.split("\n")[: line - 1]))
             needles = []
             for _, o in self._values(node):
                 if isinstance(o, Literal):
                     needles.append(str(o).split("\n")[0][:40])
                 elif isinstance(o, URIRef):
-                    needles += self._names(o, prefixes)[1:]
-            line = _line_of_any(text, needles, start) or line
+                    needles += self._names(o, f.prefixes)[1:]
+            line = _line_of_any(f, needles, line) or line
         return Where(_display(path), line, label, owner)
 
     def _values(self, node, depth: int = 3):
@@ -131,15 +158,6 @@ class Locator:
             if str(iri).startswith(ns) and ns:
                 names.append(f"{prefix}:{str(iri)[len(ns):]}")
         return names
-
-
-def _line_of_any(text: str, needles: list[str], start: int) -> int | None:
-    best = None
-    for needle in needles:
-        pos = text.find(needle, start) if needle else -1
-        if pos >= 0 and (best is None or pos < best):
-            best = pos
-    return None if best is None else text.count("\n", 0, best) + 1
 
 
 def _display(path: str) -> str:

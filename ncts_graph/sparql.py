@@ -62,6 +62,18 @@ def blank_out(query: str) -> str:
     return re.sub(r"#[^\n]*", spaces, text)
 
 
+def strip_comments(query: str) -> str:
+    """The query without its comments (``#`` outside strings and IRIs), line breaks kept."""
+    scan = _STRINGS.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), query)
+    scan = re.sub(r"<[^<>\s{}]*>", lambda m: " " * len(m.group(0)), scan)
+    out, last = [], 0
+    for match in re.finditer(r"#[^\n]*", scan):
+        out.append(query[last:match.start()])
+        last = match.end()
+    out.append(query[last:])
+    return "".join(out)
+
+
 def where_open(query: str) -> int:
     """Offset just after the '{' that opens the query's top-level WHERE group."""
     scan = blank_out(query)

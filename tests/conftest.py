@@ -101,3 +101,11 @@ def oxigraph_server(tmp_path_factory):
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def pushed_endpoint(oxigraph_server):
+    """The real Oxigraph server's query URL, after `ncts push` has loaded the bundled graph."""
+    out = run_ncts("push", "--endpoint", oxigraph_server + "/store", "--graph", "https://w3id.org/ncts-graph/graph/all")
+    assert out.returncode == 0, out.stderr
+    return oxigraph_server + "/query"

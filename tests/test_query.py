@@ -263,3 +263,14 @@ def test_endpoint_page_works_offline(endpoint):
     status, _, answer = http(endpoint + "/sparql", data=first["bound"]["en"].encode(),
                              headers={"Content-Type": "application/sparql-query"})
     assert status == 200, answer
+
+
+def test_remote_query_with_update_words_in_comments(pushed_endpoint, tmp_path):
+    """SPARQLWrapper guesses update vs query from the text; words in comments must not mislead it."""
+    rq = tmp_path / "q.rq"
+    rq.write_text("# title-en: which measures address freedom of movement? (add, delete, insert, load, move)\n"
+                  "# description-en: drop nothing\n"
+                  "SELECT ?m WHERE { ?m ncts:restrictsRight right:freedom-of-movement } # movement\n")
+    remote = ncts_graph.query(str(rq), endpoint=pushed_endpoint)
+    local = ncts_graph.query(str(rq))
+    assert sorted(map(str, (r["m"] for r in remote))) == sorted(map(str, (r["m"] for r in local))) and len(remote) > 3
