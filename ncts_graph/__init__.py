@@ -25,7 +25,7 @@ __all__ = ["load", "select", "info", "check", "check_quotes", "check_consistency
 
 # Submodules named like the verbs are loaded first (they import nothing heavy), so that the
 # functions below, not the modules, are what ncts_graph.validate, .query, ... name.
-from . import query as _query, validate as _validate  # noqa: F401
+from . import build as _build, info as _info_mod, load as _load, query as _query, validate as _validate  # noqa: F401
 from .errors import NctsError
 from .namespaces import PREFIXES
 

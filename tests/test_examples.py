@@ -16,3 +16,20 @@ def test_cite_a_fact_prints_measures_quotes_and_documents():
     assert "Exit ban (Tijdelijke wet bestuurlijke maatregelen terrorismebestrijding)" in text
     assert "uitreis-, gebieds- of contactverbod of een meldplicht" in text
     assert "[004_a171b61eab7447e2.txt]" in text
+
+
+def test_python_api_names_stay_functions_after_use(graph):
+    """Submodules share names with the API functions (load, info, build, validate, query):
+    importing them must not replace the functions on the package."""
+    import inspect
+
+    import ncts_graph
+
+    g = ncts_graph.load()
+    first = ncts_graph.info(g)
+    second = ncts_graph.info(g)
+    assert first == second and first["classes"]["ncts:Measure"] == 83
+    ncts_graph.validate(graph=graph)
+    ncts_graph.query("ASK { ?s ?p ?o }")
+    for name in ("load", "info", "build", "validate", "query", "select", "check", "to_networkx"):
+        assert inspect.isfunction(getattr(ncts_graph, name)), name
