@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ncts_graph.export import FORMATS, export
 from ncts_graph.load import load
-from ncts_graph.views import to_networkx, view_names
+from ncts_graph.views import view_names
 
 
 def timed(fn) -> float:

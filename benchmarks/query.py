@@ -15,12 +15,12 @@
 from __future__ import annotations
 
 import argparse
-import statistics
-import subprocess
 import sys
 import time
 from collections import Counter
 from pathlib import Path
+
+from common import cold
 
 ROOT = Path(__file__).resolve().parent.parent
 NCTS = str(Path(sys.executable).with_name("ncts"))
@@ -70,7 +70,7 @@ def part1() -> None:
     store = oxigraph_store()
     graph = union_graph(load())
     total_ox = total_rd = 0.0
-    print(f"\n1. library questions on the bundled graph, in process (best of 3)")
+    print("\n1. library questions on the bundled graph, in process (best of 3)")
     print(f"{'question':44} {'oxigraph ms':>11} {'rdflib ms':>10} {'ratio':>7} {'rows':>5}  same")
     for q in library():
         bound = bindings(q, {}, "en")
@@ -87,16 +87,8 @@ def part2(runs: int) -> None:
     from ncts_graph.library import library
 
     name = library()[0].name
-    def cold(cmd):
-        times = []
-        for _ in range(runs):
-            start = time.perf_counter()
-            subprocess.run(cmd, check=True, capture_output=True)
-            times.append(time.perf_counter() - start)
-        return statistics.median(times)
-
-    ours = cold([NCTS, "query", name])
-    baseline = cold([sys.executable, "-c", "import rdflib"])
+    ours = cold([NCTS, "query", name], runs)
+    baseline = cold([sys.executable, "-c", "import rdflib"], runs)
     print(f"\n2. cold `ncts query {name}`: {ours:.3f} s median of {runs}; "
           f"`python -c 'import rdflib'`: {baseline:.3f} s; ratio {ours / baseline:.2f}")
 

@@ -19,27 +19,18 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from common import cold
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 NCTS = str(Path(PY).with_name("ncts"))
 REFERENCE = ["vocabularies.ttl", "strategy.ttl", "threats.ttl", "partners.ttl", "legal-bases.ttl", "sources.ttl"]
 AS_OF = "2027-03-01"
-
-
-def cold(cmd: list[str], runs: int = 5) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(cmd, check=False, capture_output=True)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def synthetic(n: int, path: Path) -> None:

@@ -25,7 +25,11 @@ __all__ = ["load", "select", "info", "check", "check_quotes", "check_consistency
 
 # Submodules named like the verbs are loaded first (they import nothing heavy), so that the
 # functions below, not the modules, are what ncts_graph.validate, .query, ... name.
-from . import build as _build, info as _info_mod, load as _load, query as _query, validate as _validate  # noqa: F401
+import importlib as _importlib
+
+for _verb in ("build", "info", "load", "query", "validate"):
+    _importlib.import_module(f".{_verb}", __name__)
+_query, _validate = _importlib.sys.modules[f"{__name__}.query"], _importlib.sys.modules[f"{__name__}.validate"]
 from .errors import NctsError
 from .namespaces import PREFIXES
 

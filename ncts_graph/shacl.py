@@ -34,8 +34,7 @@ def split_shapes(shapes, restrict: bool = True):
 
     ``restrict`` limits focus nodes to those with triples in FOCUS_GRAPH.
     """
-    from rdflib import Graph, Literal, Namespace, URIRef
-    from rdflib.namespace import RDF
+    from rdflib import Graph, Literal, Namespace
 
     sh = Namespace(SH)
     core = Graph()

@@ -216,7 +216,6 @@ def _skolemise(dataset, names, mapping: dict | None = None) -> dict:
 def _validate(data, focus_triples, shapes_graph, inference: str, skolem: dict, prefixes: dict):
     """pyshacl for the core constraints, Oxigraph for SHACL-SPARQL; one report graph."""
     import pyshacl
-    from rdflib import URIRef
 
     from . import shacl
 
@@ -358,8 +357,6 @@ def _shape_name(shapes_graph, shape) -> str | None:
     """For a blank-node property shape, the named node shape holding it."""
     from rdflib import BNode, Namespace
 
-    from .namespaces import compact
-
     if not isinstance(shape, BNode):
         return None
     parent = next(shapes_graph.subjects(Namespace(SH).property, shape), None)
@@ -378,7 +375,6 @@ def _results(report, dataset, shapes_graph, lang: str) -> list[Result]:
     from rdflib.namespace import RDF
 
     from .locate import Locator
-    from .namespaces import compact
 
     sh = Namespace(SH)
     locator = Locator(dataset, lang)

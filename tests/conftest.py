@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+from contextlib import contextmanager
 import sys
 from pathlib import Path
 
@@ -92,11 +93,17 @@ def oxigraph_server(tmp_path_factory):
     assert exe.is_file(), "the `oxigraph` server is a test dependency: pip install -e '.[test]'"
     port = free_port()
     location = tmp_path_factory.mktemp("oxigraph")
-    process = subprocess.Popen([str(exe), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}",
-                                "--union-default-graph"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{port}"
+    with server([str(exe), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
+                f"http://127.0.0.1:{port}", "/query?query=ASK%7B%7D") as base:
+        yield base
+
+
+@contextmanager
+def server(cmd: list[str], base: str, probe: str = "/"):
+    """Start a server process, wait until ``base + probe`` answers, stop it afterwards."""
+    process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
-        wait_for(base + "/query?query=ASK%7B%7D", process)
+        wait_for(base + probe, process)
         yield base
     finally:
         process.terminate()

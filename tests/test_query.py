@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 import sys
 import urllib.error
 import urllib.parse
@@ -14,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import ncts_graph
-from conftest import free_port, run_ncts, wait_for
+from conftest import free_port, run_ncts, server
 
 INJECTIONS = ['x" || true || "', "} ; DELETE WHERE { ?s ?p ?o } ; SELECT * WHERE {", "x' ) } #", '\\" . } #\n']
 SEARCH = """SELECT ?r ?label WHERE { ?r rdfs:label ?label . FILTER(CONTAINS(LCASE(STR(?label)), LCASE(?text))) }"""
@@ -170,16 +169,9 @@ def test_push_to_unreachable_store_exits_2():
 def endpoint(oxigraph_server):
     port = free_port()
     exe = Path(sys.executable).with_name("ncts")
-    process = subprocess.Popen([str(exe), "serve", "--port", str(port), "--timeout", "2", "--max-rows", "5000",
-                                "--allow-service", oxigraph_server + "/query"],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(base + "/", process)
+    with server([str(exe), "serve", "--port", str(port), "--timeout", "2", "--max-rows", "5000",
+                 "--allow-service", oxigraph_server + "/query"], f"http://127.0.0.1:{port}") as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def http(url, data=None, headers=None, method=None):
