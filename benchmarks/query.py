@@ -48,11 +48,13 @@ def answer_key(result) -> Counter:
 
 
 def rdflib_run(graph, q, bound):
-    """rdflib's engine on an in-memory graph (the baseline), answer in the neutral form."""
+    """rdflib's engine on an in-memory graph (the baseline), parameters bound as `ncts query
+    --engine rdflib` binds them; answer in the neutral form."""
     from ncts_graph.namespaces import PREFIXES
     from ncts_graph.results import Result, from_rdflib
+    from ncts_graph.sparql import bind_values
 
-    answer = graph.query(q.text, initNs=PREFIXES, initBindings={k: t.to_rdflib() for k, t in bound.items()})
+    answer = graph.query(bind_values(q.text, bound), initNs=PREFIXES)
     if answer.type == "ASK":
         return Result("ask", boolean=bool(answer.askAnswer))
     if answer.type in ("CONSTRUCT", "DESCRIBE"):
