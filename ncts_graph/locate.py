@@ -106,16 +106,13 @@ class Locator:
         return None if isinstance(node, BNode) else node
 
     def _file_of(self, node) -> str | None:
-        files = [self.files.get(str(c.identifier)) for c in self.dataset.graphs() if (node, None, None) in c]
-        files = [f for f in files if f]
-        user = [f for f in files if "/graph/" not in f and not f.startswith(str(self._home()))]
-        return (user or files or [None])[0]
-
-    @staticmethod
-    def _home():
+        """The file defining the node; a user's file before a bundled one (it may add to a bundled node)."""
         from . import paths
 
-        return paths.home()
+        files = [self.files.get(str(c.identifier)) for c in self.dataset.graphs() if (node, None, None) in c]
+        files = [f for f in files if f]
+        user = [f for f in files if not f.startswith(str(paths.home()))]
+        return (user or files or [None])[0]
 
     def where(self, node) -> Where:
         from rdflib import BNode, Literal, URIRef

@@ -131,6 +131,8 @@ def focus_by_shape(store, shapes) -> dict:
 
 def run_sparql(store, constraints) -> list[dict]:
     """Each SHACL-SPARQL constraint as one Oxigraph query; rows as SHACL result fields."""
+    from rdflib import URIRef
+
     from .store import to_rdflib
 
     results = []
@@ -147,15 +149,9 @@ def run_sparql(store, constraints) -> list[dict]:
             focus = row.get("this")
             results.append({"focus": focus, "path": row.get("path"), "value": row.get("value", focus) or focus,
                             "shape": c.shape, "constraint": c.constraint, "severity": c.severity,
-                            "component": _term(SH + "SPARQLConstraintComponent"), "messages": c.messages,
+                            "component": URIRef(SH + "SPARQLConstraintComponent"), "messages": c.messages,
                             "bindings": row})
     return results
-
-
-def _term(iri):
-    from rdflib import URIRef
-
-    return URIRef(iri)
 
 
 def to_store(graph, focus_triples=()):
