@@ -13,6 +13,16 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
+#: (file content, expected error fragment): bad RDF input every command must refuse in one line
+BAD_RDF_INPUTS = [
+    (b"", "file is empty"),
+    (b"\x00\x01\x02binary\x00", "binary file"),
+    ("@prefix ex: <http://x/> .\nex:a ex:b \"caf\xe9\" .\n".encode("latin-1"), ":2: not UTF-8"),
+    (b"@prefix ex: <http://x/> .\nex:a ex:b ex:c .\nex:d ex:e .\n", ":3: syntax error"),
+    (b"<not an iri> <http://x/p> <http://x/o> .\n", ":1: not a valid IRI"),
+]
+BAD_RDF_IDS = ["empty", "binary", "wrong-encoding", "turtle-syntax", "bad-iri"]
+
 
 @pytest.fixture(scope="session")
 def graph():

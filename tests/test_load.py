@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import BAD_RDF_IDS, BAD_RDF_INPUTS
 from ncts_graph.errors import NctsError
 from ncts_graph.load import bundled_files, load
 
@@ -22,17 +23,7 @@ def test_graph_is_substantial(graph):
     assert len(graph) > 5000
 
 
-@pytest.mark.parametrize(
-    "content, expected",
-    [
-        (b"", "file is empty"),
-        (b"\x00\x01\x02binary\x00", "binary file"),
-        ("@prefix ex: <http://x/> .\nex:a ex:b \"caf\xe9\" .\n".encode("latin-1"), ":2: not UTF-8"),
-        (b"@prefix ex: <http://x/> .\nex:a ex:b ex:c .\nex:d ex:e .\n", ":3: syntax error"),
-        (b"<not an iri> <http://x/p> <http://x/o> .\n", ":1: not a valid IRI"),
-    ],
-    ids=["empty", "binary", "wrong-encoding", "turtle-syntax", "bad-iri"],
-)
+@pytest.mark.parametrize("content, expected", BAD_RDF_INPUTS, ids=BAD_RDF_IDS)
 def test_bad_input_is_one_line_error_with_file_and_line(tmp_path, content, expected):
     bad = tmp_path / "mine.ttl"
     bad.write_bytes(content)

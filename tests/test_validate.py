@@ -11,7 +11,7 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from ncts_graph.namespaces import compact
 from ncts_graph.validate import validate
 
-from conftest import FIXTURES, ROOT, run_ncts
+from conftest import BAD_RDF_IDS, BAD_RDF_INPUTS, FIXTURES, ROOT, run_ncts
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 RDF_TYPE = URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -186,17 +186,7 @@ def test_cli_bundled_graph():
     assert quiet.stdout.splitlines() == out.stdout.splitlines()[-1:]
 
 
-@pytest.mark.parametrize(
-    "content, message",
-    [
-        (b"", "file is empty"),
-        (b"\x00\x01\x02binary", "binary file"),
-        ("@prefix ex: <http://x/> . ex:a ex:b \"caf\xe9\" .".encode("latin-1"), "not UTF-8"),
-        (b"@prefix ex: <http://x/> .\n\nex:a ex:b .\n", ":3: syntax error"),
-        (b"@prefix ex: <http://x/> .\nex:a ex:b <not an iri> .\n", "not a valid IRI"),
-    ],
-    ids=["empty", "binary", "encoding", "syntax", "iri"],
-)
+@pytest.mark.parametrize("content, message", BAD_RDF_INPUTS, ids=BAD_RDF_IDS)
 def test_cli_bad_input_exit_2(tmp_path, content, message):
     bad = tmp_path / "mine.ttl"
     bad.write_bytes(content)
