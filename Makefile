@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench js chromium clean
+.PHONY: run test bench js chromium format-checks clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,9 +31,14 @@ js:
 chromium:
 	bash scripts/install-chromium.sh
 
+## format-checks: xmllint, the official GraphML/GEXF XSDs (Debian's libjgrapht-java) and graphology (npm),
+##                 for the schema tests of the exports (cached in .cache/ and tests/readers/node_modules)
+format-checks:
+	bash scripts/install-format-checks.sh
+
 ## test: the whole test suite (hygiene, SHACL, quotes against ../shared/sources, HermiT, query library on
 ##       every engine and a real oxigraph server, endpoint, exports in headless chromium, CLI)
-test: $(STAMP) js chromium
+test: $(STAMP) js chromium format-checks
 	$(BIN)/python -m pytest
 
 ## bench: every benchmark, each against its baseline measured in the same run
@@ -44,4 +49,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/export.py
 
 clean:
-	rm -rf $(VENV) out .pytest_cache
+	rm -rf $(VENV) out .pytest_cache .cache

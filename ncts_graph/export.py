@@ -8,6 +8,7 @@ view's CONSTRUCT, or the whole graph with ``view="graph"`` (as ``ncts build`` wr
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from .build import atomic_write
@@ -127,21 +128,56 @@ def _check_writable(output: Path) -> None:
 
 # --- network formats -----------------------------------------------------------------------
 
-def write_graphml(g, path: Path) -> None:
+_NMTOKEN = re.compile(r"^[A-Za-z0-9._:-]+$")
+
+
+def with_xml_ids(g):
+    """A copy of ``g`` whose node ids are XML NMTOKENs (the CURIE where it is one, else n0, n1, ...)
+    with the IRI kept as the node attribute ``iri``, and whose multigraph edge keys are unique
+    (e0, e1, ...; the predicate stays in ``predicate``): GraphML's schema takes neither IRIs as ids
+    nor a repeated edge id, and GEXF readers key edges by id."""
     import networkx as nx
 
-    nx.write_graphml(g, str(path), encoding="utf-8", named_key_ids=True)
+    ids, used = {}, set()
+    for i, (n, d) in enumerate(g.nodes(data=True)):
+        curie = str(d.get("curie", ""))
+        ids[n] = curie if _NMTOKEN.match(curie) and curie not in used else f"n{i}"
+        used.add(ids[n])
+    h = g.__class__()
+    h.graph.update(g.graph)
+    h.add_nodes_from((ids[n], {**d, "iri": str(n)}) for n, d in g.nodes(data=True))
+    if g.is_multigraph():
+        h.add_edges_from((ids[u], ids[v], f"e{i}", dict(d)) for i, (u, v, d) in enumerate(g.edges(data=True)))
+    else:
+        h.add_edges_from((ids[u], ids[v], dict(d)) for u, v, d in g.edges(data=True))
+    return h
+
+
+def write_graphml(g, path: Path) -> None:
+    """GraphML valid against graphml.xsd: NMTOKEN ids (see :func:`with_xml_ids`), unique edge ids,
+    one <key> per attribute name and domain (ids d0, d1, ...; the name is in attr.name)."""
+    import networkx as nx
+
+    nx.write_graphml(with_xml_ids(g), str(path), encoding="utf-8", named_key_ids=False)
 
 
 def write_gexf(g, path: Path) -> None:
-    """GEXF with a colour per node type (Gephi's viz:color) and the label as Gephi's label."""
-    import networkx as nx
+    """GEXF 1.2 (the 1.2draft namespace networkx and Gephi read) valid against its schema: the same
+    ids as the GraphML export (:func:`with_xml_ids`), the view's title in <meta><description>
+    rather than a ``name`` on <graph> (the schema has none). No viz:color: the official XSD
+    declares color/position/size in the GEXF namespace, so it rejects the viz elements Gephi
+    writes; colour by the ``type`` attribute in Gephi instead (Appearance, Partition)."""
+    from xml.etree.ElementTree import SubElement
 
-    h = g.copy()
-    for _, d in h.nodes(data=True):
-        rgb = colour(d.get("type", ""))
-        d["viz"] = {"color": {"r": int(rgb[1:3], 16), "g": int(rgb[3:5], 16), "b": int(rgb[5:7], 16), "a": 1.0}}
-    nx.write_gexf(h, str(path), encoding="utf-8")
+    from networkx.readwrite.gexf import GEXFWriter
+
+    writer = GEXFWriter(encoding="utf-8", version="1.2draft")
+    writer.add_graph(with_xml_ids(g))
+    writer.xml.find("graph").attrib.pop("name", None)
+    if g.graph.get("title"):
+        SubElement(writer.xml.find("meta"), "description").text = str(g.graph["title"])
+    with open(path, "wb") as fh:
+        writer.write(fh)
 
 
 def cytoscape_json(g) -> dict:

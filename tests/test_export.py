@@ -96,6 +96,7 @@ def test_graphml_and_gexf_round_trip(tmp_path, graph, nets, view):
     for fmt, read in (("graphml", nx.read_graphml), ("gexf", nx.read_gexf)):
         path = export(graph, view, fmt, tmp_path / f"v.{fmt}", lang="en")
         back = read(str(path))
+        back = nx.relabel_nodes(back, {n: d["iri"] for n, d in back.nodes(data=True)})  # ids are CURIEs; IRI kept
         assert back.number_of_nodes() == g.number_of_nodes() and back.number_of_edges() == g.number_of_edges(), fmt
         for n, d in g.nodes(data=True):
             got = {k: v for k, v in back.nodes[n].items() if k in d}
