@@ -168,6 +168,22 @@ def render(tables: dict[str, dict], fmt: str) -> str:
     return "\n".join(blocks)
 
 
+def check_output_dir(directory) -> Path:
+    """Fail early, in one line, when figures cannot go into ``directory`` (created if missing):
+    before minutes of work rather than after."""
+    import os
+
+    directory = Path(directory)
+    for existing in (directory, *directory.parents):
+        if existing.exists():
+            if not existing.is_dir():
+                raise NctsError(f"{directory}: {existing} is not a directory")
+            if not os.access(existing, os.W_OK):
+                raise NctsError(f"{directory}: cannot write in {existing}")
+            break
+    return directory
+
+
 def figures(graph, tables: dict[str, dict], directory: Path, lang: str = "nl") -> list[Path]:
     """PNG and SVG of the partner network, the coverage heatmap, the measure counts and the expiry timeline."""
     import matplotlib
@@ -179,9 +195,11 @@ def figures(graph, tables: dict[str, dict], directory: Path, lang: str = "nl") -
     from .export_figure import draw_view
     from .views import to_networkx
 
-    directory = Path(directory)
-    if not directory.is_dir():
-        raise NctsError(f"{directory}: directory does not exist")
+    directory = check_output_dir(directory)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise NctsError(f"{directory}: cannot create the folder ({exc.strerror})") from None
     plt.rcParams["svg.hashsalt"] = "ncts-graph"
     written: list[Path] = []
 

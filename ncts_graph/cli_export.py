@@ -44,13 +44,13 @@ def export(view, fmt, output, lang, files):
 @click.option("--table", "only", default=None, metavar="NAME",
               help="Only this table: centrality, communities, coverage, gaps, per_partner, per_legal_basis, expiry.")
 @click.option("-o", "--output-dir", type=click.Path(path_type=Path), default=None,
-              help="Also write the figures (PNG and SVG) into this existing folder.")
+              help="Also write the figures (PNG and SVG) into this folder (created if missing).")
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @friendly
 def analyze(fmt, lang, only, output_dir, files):
     """Partner centrality and communities, threat x pillar coverage (with its gaps), measures per
     partner and per legal basis, legal bases by expiry; optionally as figures."""
-    from .analyze import TABLE_FORMATS, analyze as run, figures, render
+    from .analyze import TABLE_FORMATS, analyze as run, check_output_dir, figures, render
     from .errors import NctsError
     from .load import load
     from .views import _check_lang
@@ -58,8 +58,8 @@ def analyze(fmt, lang, only, output_dir, files):
     if fmt not in TABLE_FORMATS:
         raise NctsError(f"unknown format {fmt!r} (use one of {', '.join(TABLE_FORMATS)})")
     _check_lang(lang)
-    if output_dir is not None and not Path(output_dir).is_dir():
-        raise NctsError(f"{output_dir}: directory does not exist")
+    if output_dir is not None:
+        check_output_dir(output_dir)
     graph = load(files)
     tables = run(graph, lang=lang)
     if only is not None:

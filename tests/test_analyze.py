@@ -95,9 +95,11 @@ def test_formats(tables, fmt):
         assert "National Coordinator" in text and "Accelerationism" in text
 
 
-def test_cli_writes_figures(tmp_path):
-    out = CliRunner().invoke(analyze_cmd, ["--lang", "en", "--format", "csv", "--table", "gaps", "-o", str(tmp_path)])
+def test_cli_writes_figures(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # as in the README: a relative folder that does not exist yet
+    out = CliRunner().invoke(analyze_cmd, ["--lang", "en", "--format", "csv", "--table", "gaps", "-o", "figures/"])
     assert out.exit_code == 0, out.output
+    tmp_path = tmp_path / "figures"
     names = sorted(p.name for p in tmp_path.iterdir())
     for stem in ("partners-network", "coverage-heatmap", "measures-per-partner", "measures-per-legal-basis",
                  "legal-bases-expiry"):
@@ -111,7 +113,9 @@ def test_cli_writes_figures(tmp_path):
 
 @pytest.mark.parametrize("args, message", [
     (["--format", "xls"], "unknown format 'xls'"), (["--table", "nope"], "unknown table 'nope'"),
-    (["-o", "/nonexistent-dir"], "does not exist"), (["--lang", "fr"], "unknown language 'fr'")])
-def test_usage_errors(args, message):
+    (["-o", "{file}/figures"], "is not a directory"), (["--lang", "fr"], "unknown language 'fr'")])
+def test_usage_errors(args, message, tmp_path):
+    (tmp_path / "a-file").write_text("x")
+    args = [a.replace("{file}", str(tmp_path / "a-file")) for a in args]
     out = CliRunner().invoke(analyze_cmd, args)
     assert out.exit_code == 2 and message in out.output and len(out.output.strip().splitlines()) == 1
