@@ -2,7 +2,8 @@
 click through (search, filters, legend, labels, links and the verbatim source quotes).
 
 The graph library (cytoscape.js) comes from the npm registry at install time
-(``scripts/install-js.sh`` into web/node_modules, or ``$NCTS_JS_DIR``) and is inlined into
+(``scripts/install-js.sh`` into web/node_modules, or ``$NCTS_JS_DIR``; a wheel carries a copy,
+see hatch_build.py) and is inlined into
 the page; the layout is computed in Python and passed as positions, so a browser never
 runs one and a view of thousands of nodes opens at once.
 """
@@ -26,14 +27,16 @@ def cytoscape_js() -> tuple[str, str]:
     env = os.environ.get("NCTS_JS_DIR")
     if env:
         candidates += [Path(env) / "cytoscape.min.js", Path(env) / "cytoscape" / "dist" / "cytoscape.min.js"]
+    candidates.append(paths.home() / "web" / "cytoscape" / "cytoscape.min.js")  # in the wheel (hatch_build.py)
     for web in (paths.home() / "web", Path(__file__).resolve().parent.parent / "web"):
         candidates.append(web / "node_modules" / "cytoscape" / "dist" / "cytoscape.min.js")
     for path in candidates:
         if path.is_file():
             version = "?"
-            meta = path.parent.parent / "package.json"
-            if meta.is_file():
-                version = json.loads(meta.read_text(encoding="utf-8")).get("version", "?")
+            for meta in (path.parent / "package.json", path.parent.parent / "package.json"):
+                if meta.is_file():
+                    version = json.loads(meta.read_text(encoding="utf-8")).get("version", "?")
+                    break
             return path.read_text(encoding="utf-8"), version
     raise NctsError("cytoscape.js not found for the HTML export: run `make js` (scripts/install-js.sh, "
                     "npm ci in web/) or set NCTS_JS_DIR to a folder holding cytoscape.min.js")

@@ -72,7 +72,8 @@ def _quote_rows(graph):
 def check_quotes(graph, sources_dir: Path) -> tuple[int, list[QuoteProblem]]:
     """Check all quotes of ``graph``; return (number checked, problems)."""
     if not Path(sources_dir).is_dir():
-        raise NctsError(f"{sources_dir}: source directory not found (set NCTS_SOURCES)")
+        raise NctsError(f"{sources_dir}: source texts not found (expected in shared/sources beside the "
+                        "checkout); point at the folder of source .txt files with NCTS_SOURCES=DIR or --sources DIR")
     problems: list[QuoteProblem] = []
     count = 0
     for row in _quote_rows(graph):
