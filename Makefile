@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench js chromium clean
+.PHONY: run test bench js chromium virtuoso clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,9 +31,13 @@ js:
 chromium:
 	bash scripts/install-chromium.sh
 
+## virtuoso: Debian's virtuoso-opensource, the second real triple store of the tests (docs/stores.md)
+virtuoso:
+	bash scripts/install-virtuoso.sh
+
 ## test: the whole test suite (hygiene, SHACL, quotes against ../shared/sources, HermiT, query library on
-##       every engine and a real oxigraph server, endpoint, exports in headless chromium, CLI)
-test: $(STAMP) js chromium
+##       every engine, a real oxigraph server and a real Virtuoso, endpoint, exports in headless chromium, CLI)
+test: $(STAMP) js chromium virtuoso
 	$(BIN)/python -m pytest
 
 ## bench: every benchmark, each against its baseline measured in the same run

@@ -14,7 +14,8 @@ inline, so that is what is done, safely:
   never close a string or add query text);
 * where the grammar wants a variable, not a term, the term is wrapped so the query keeps
   its meaning: ``SELECT ?p`` becomes ``SELECT (term AS ?p)`` (the column stays), ``GROUP
-  BY ?p`` / ``ORDER BY ?p`` become ``(term)``, ``BOUND(?p)`` becomes ``(true)``, and
+  BY ?p`` becomes ``(term AS ?p_group)`` (a constant key, the groups unchanged), ``ORDER
+  BY ?p`` becomes ``(term)``, ``BOUND(?p)`` becomes ``(true)``, and
   ``SELECT *`` gets ``BIND(term AS ?p)`` at the end of its WHERE group;
 * a query that assigns the parameter itself (``AS ?p``, ``VALUES ?p``) is refused.
 """
@@ -86,8 +87,16 @@ def bind(query: str, bindings: dict) -> str:
     clause_depth = 0
     top_select_star = False
     top_group = None          # (brace depth inside, index of its closing '}') of the first SELECT's WHERE
-    seen_select = top_select = False
+    seen_select = top_select = grouping = False
     prev = None
+    names = {text[1:] for kind, text in toks if kind == "var"}
+
+    def fresh(name: str) -> str:
+        candidate = f"?{name}_group"
+        while candidate[1:] in names:
+            candidate += "_"
+        return candidate
+
     for pos, i in enumerate(significant):
         kind, text = toks[i]
         upper = text.upper() if kind == "word" else ""
@@ -112,7 +121,7 @@ def bind(query: str, bindings: dict) -> str:
             clause, clause_depth = "select", depth
             top_select, seen_select = braces == 0, True
         elif upper == "BY" and word(prev) in ("GROUP", "ORDER"):
-            clause, clause_depth = "by", depth
+            clause, clause_depth, grouping = "by", depth, word(prev) == "GROUP"
         elif upper in ("WHERE", "FROM", "HAVING", "LIMIT", "OFFSET"):
             clause = None
         elif upper == "VALUES":
@@ -126,6 +135,8 @@ def bind(query: str, bindings: dict) -> str:
             term = terms[name]
             if clause == "select" and depth == clause_depth:
                 out[i] = f"({term} AS {text})"
+            elif clause == "by" and depth == clause_depth and grouping:
+                out[i] = f"({term} AS {fresh(name)})"  # rdflib groups by an expression only with AS
             elif clause == "by" and depth == clause_depth:
                 out[i] = f"({term})"
             elif prev is not None and toks[prev][1] == "(" and pos >= 2 and word(significant[pos - 2]) == "BOUND":

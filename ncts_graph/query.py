@@ -277,8 +277,10 @@ def _remote(q, bound: dict, endpoint: str, timeout, auth) -> Result:
         raise http_error(endpoint, exc, auth) from None
     except Unauthorized:
         raise unauthorised(endpoint, auth) from None
-    except SPARQLWrapperException as exc:
-        raise NctsError(f"{endpoint}: {' '.join(str(exc).split())[:300]}") from None
+    except SPARQLWrapperException as exc:  # SPARQLWrapper's names for HTTP 400, 404, 414, 500
+        status = {"QueryBadFormed": 400, "EndPointNotFound": 404, "URITooLong": 414}.get(type(exc).__name__, 500)
+        detail = _response_text(str(exc))
+        raise NctsError(f"{endpoint}: HTTP {status}: {detail or type(exc).__name__}") from None
     except (OSError, http.client.HTTPException, ValueError) as exc:
         raise failure(endpoint, exc, timeout) from None
     if form in ("construct", "describe"):
@@ -292,6 +294,19 @@ def _remote(q, bound: dict, endpoint: str, timeout, auth) -> Result:
     except (ValueError, KeyError, TypeError, AttributeError):
         raise NctsError(f"{endpoint}: the answer is not SPARQL JSON results ({_peek(body)})") from None
     return Result("select", vars=names, rows=rows)
+
+
+def _response_text(message: str) -> str:
+    """The server's own words from a SPARQLWrapper error ("...Response:\\nb'...'"), on one line."""
+    import ast
+
+    _, _, response = message.partition("Response:")
+    try:
+        raw = ast.literal_eval(response.strip())
+    except (ValueError, SyntaxError):
+        raw = response
+    text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
+    return " ".join(text.split())[:300]
 
 
 def _peek(body: bytes) -> str:
