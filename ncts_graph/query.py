@@ -249,11 +249,11 @@ def _remote(q, bound: dict, endpoint: str, timeout, auth) -> Result:
     import json
     import urllib.error
 
-    from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
+    from SPARQLWrapper import DIGEST, JSON, POST, TURTLE, SPARQLWrapper
     from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException, Unauthorized
 
     from .namespaces import sparql_prologue
-    from .remote import failure, http_error, unauthorised
+    from .remote import failure, http_error, probe, unauthorised
     from .results import from_json
     from .sparql import bind_values, query_form, strip_comments
 
@@ -269,6 +269,8 @@ def _remote(q, bound: dict, endpoint: str, timeout, auth) -> Result:
         client.setTimeout(int(timeout))
     if auth:
         client.setCredentials(*auth)
+        if any(c.lower().startswith("digest") for c in probe(endpoint, timeout)[1]):
+            client.setHTTPAuth(DIGEST)  # e.g. Virtuoso's /sparql-auth
     client.setReturnFormat(TURTLE if form in ("construct", "describe") else JSON)
     try:
         response = client.query()
