@@ -8,14 +8,9 @@ import urllib.parse
 
 import ncts_graph
 from conftest import GRAPH_ALL, run_ncts
+from test_remote_errors import one_line_exit_2
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
-
-
-def one_line_exit_2(out, message):
-    assert out.returncode == 2, (out.stdout, out.stderr)
-    assert "Traceback" not in out.stderr and len(out.stderr.strip().splitlines()) == 1, out.stderr
-    assert message in out.stderr, out.stderr
 
 
 def test_push_replaces_and_every_triple_arrives(virtuoso_server, virtuoso_endpoint):
