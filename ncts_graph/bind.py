@@ -151,3 +151,25 @@ def bind(query: str, bindings: dict) -> str:
         extra = " ".join(f"BIND({term} AS ?{name})" for name, term in terms.items())
         out[top_group[1]] = " " + extra + " }"
     return "".join(out)
+
+
+def misfit(query: str, bindings: dict) -> NctsError | None:
+    """When a bound query fails to parse but the query itself parses: which parameter's
+    value cannot stand where its variable is (a literal as a predicate or GRAPH name, say).
+    Parse-only (rdflib's parser), so nothing is evaluated; used on the error path only."""
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    def parses(text: str) -> bool:
+        try:
+            parseQuery(text)
+            return True
+        except Exception:  # pyparsing's errors and rdflib's alike
+            return False
+
+    if not bindings or not parses(query):
+        return None
+    for name, term in bindings.items():
+        if not parses(bind(query, {name: term})):
+            return NctsError(f"parameter {name}: its value {term_text(term)} cannot stand where the query uses "
+                             f"?{name} (a predicate or GRAPH name must be an IRI)")
+    return None

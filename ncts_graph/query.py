@@ -59,15 +59,21 @@ def run(q, given: dict, *, engine: str = "oxigraph", endpoint: str | None = None
     from .library import bindings
 
     bound = bindings(q, given, lang)
-    if endpoint:
-        return _remote(q, bound, endpoint, timeout, auth)
-    if engine == "rdflib":
-        if store:
-            raise NctsError("--store is an Oxigraph store: use it with --engine oxigraph")
-        return _rdflib(q, bound, files)
-    if engine != "oxigraph":
+    if engine not in ENGINES:
         raise NctsError(f"unknown engine {engine!r} (use one of {', '.join(ENGINES)})")
-    return run_on_store(oxigraph_store(files, store), q, bound)
+    if engine == "rdflib" and store and not endpoint:
+        raise NctsError("--store is an Oxigraph store: use it with --engine oxigraph")
+    try:
+        if endpoint:
+            return _remote(q, bound, endpoint, timeout, auth)
+        if engine == "rdflib":
+            return _rdflib(q, bound, files)
+        return run_on_store(oxigraph_store(files, store), q, bound)
+    except NctsError as exc:
+        from .bind import misfit
+
+        better = misfit(q.text, bound) if bound and "unreachable" not in str(exc) else None
+        raise (better or exc) from None
 
 
 # --- Oxigraph -------------------------------------------------------------------------

@@ -80,3 +80,11 @@ def test_library_text_bound_for_the_page_has_no_values_block():
     text = bind_values(q.text, bindings(q, {}, "en"))
     assert "VALUES" not in text and '"en"' in text and "<https://w3id.org/ncts-graph/threat/" in text
     assert "?lang" not in text.split("\n", 1)[1] or "# " in text  # only in the header comments
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_a_value_that_cannot_stand_there_is_named(engine):
+    """A string where the query has ?p as a predicate: the parameter is named, not a parser position."""
+    out = run_ncts("query", "--engine", engine, "-e", "SELECT ?s WHERE { ?s ?p ?o }", "-p", "p=hello")
+    assert out.returncode == 2 and "Traceback" not in out.stderr and len(out.stderr.strip().splitlines()) == 1
+    assert 'parameter p: its value "hello" cannot stand where the query uses ?p' in out.stderr
