@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Iterable
 
 from .errors import NctsError
-from .remote import authorization, failure, http_error, probe, unauthorised
+from .remote import authorization, check_url, failure, http_error, probe, unauthorised
 
 
 def push(endpoint: str, graph: str | None = None, files: Iterable[Path | str] = (), *, replace: bool = True,
@@ -26,6 +26,7 @@ def push(endpoint: str, graph: str | None = None, files: Iterable[Path | str] = 
 
     from .query import oxigraph_store
 
+    check_url(endpoint)
     store = oxigraph_store(files)
     triples = {ox.Triple(q.subject, q.predicate, q.object) for q in store}
     body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)

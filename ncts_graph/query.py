@@ -259,10 +259,11 @@ def _remote(q, bound: dict, endpoint: str, timeout, auth) -> Result:
     from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException, Unauthorized
 
     from .namespaces import sparql_prologue
-    from .remote import failure, http_error, probe, unauthorised
+    from .remote import check_url, failure, http_error, probe, unauthorised
     from .results import from_json
     from .sparql import bind_values, query_form, strip_comments
 
+    check_url(endpoint)
     # comments go: SPARQLWrapper guesses the query form from the text and mistakes words in
     # comments ("address", "movement") for update keywords; the form is set from our own parse
     text = sparql_prologue() + strip_comments(bind_values(q.text, bound))

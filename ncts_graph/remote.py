@@ -11,9 +11,21 @@ import base64
 import http.client
 import socket
 import urllib.error
+import urllib.parse
 import urllib.request
 
 from .errors import NctsError
+
+
+def check_url(endpoint: str) -> None:
+    """Refuse what is not an http(s) URL with a host (and a port that exists) before any request."""
+    try:
+        parts = urllib.parse.urlsplit(endpoint)
+        parts.port  # noqa: B018 - raises ValueError when out of range
+    except ValueError as exc:
+        raise NctsError(f"{endpoint}: not a usable endpoint URL ({exc})") from None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise NctsError(f"{endpoint}: not a usable endpoint URL (use http://host/... or https://host/...)")
 
 
 def authorization(url: str, method: str, auth: tuple[str, str], timeout: float | None) -> str:

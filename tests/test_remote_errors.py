@@ -119,3 +119,15 @@ def test_push_to_a_bad_server(fake, mode, args, message):
     base = fake(mode)
     out = run_ncts("push", "--endpoint", base + "/store", "--timeout", "1", *args, env={"NCTS_ENDPOINT_PASSWORD": "x"})
     one_line_exit_2(out, message)
+
+
+@pytest.mark.parametrize("url, message", [
+    ("notaurl", "use http://host/"), ("ftp://x/store", "use http://host/"), ("http:///store", "use http://host/"),
+    ("http://127.0.0.1:99999/store", "Port out of range"), ("http://[::1/store", "Invalid IPv6 URL"),
+])
+@pytest.mark.parametrize("verb", ["push", "query"])
+def test_an_unusable_endpoint_url_is_refused_before_any_request(verb, url, message):
+    args = ["push", "--endpoint", url] if verb == "push" else ["query", "measures-per-threat", "--endpoint", url]
+    out = run_ncts(*args)
+    one_line_exit_2(out, f"{url}: not a usable endpoint URL")
+    assert message in out.stderr
