@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench js chromium format-checks clean
+.PHONY: run test bench js chromium format-checks virtuoso clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,9 +36,13 @@ chromium:
 format-checks:
 	bash scripts/install-format-checks.sh
 
+## virtuoso: Debian's virtuoso-opensource, the second real triple store of the tests (docs/stores.md)
+virtuoso:
+	bash scripts/install-virtuoso.sh
+
 ## test: the whole test suite (hygiene, SHACL, quotes against ../shared/sources, HermiT, query library on
-##       every engine and a real oxigraph server, endpoint, exports in headless chromium, CLI)
-test: $(STAMP) js chromium format-checks
+##       every engine, a real oxigraph server and a real Virtuoso, endpoint, exports in headless chromium, CLI)
+test: $(STAMP) js chromium format-checks virtuoso
 	$(BIN)/python -m pytest
 
 ## bench: every benchmark, each against its baseline measured in the same run

@@ -225,16 +225,17 @@ def query(name, expression, pairs, fmt, lang, engine, store, files, endpoint, ti
     from .errors import NctsError
     from .namespaces import compact
     from .query import resolve, run
-    from .results import render
+    from .results import output_format, render
+    from .sparql import query_form
 
     if bool(name) == bool(expression):
         raise NctsError("give a query NAME (or FILE.rq) or -e 'SPARQL', not both")
     q = resolve(name) if name else resolve(expression if "{" in expression else expression + " {}")
+    fmt = output_format(query_form(q.text), fmt)  # refused before the query runs
     auth = (user, os.environ.get("NCTS_ENDPOINT_PASSWORD", "")) if user else None
     result = run(q, _params(pairs), engine=engine, endpoint=endpoint, store=store, files=files, lang=lang,
                  timeout=timeout, auth=auth)
-    default = "ttl" if result.form == "graph" else "table"
-    click.echo(render(result, fmt or default, compact=lambda t: compact(t.value)))
+    click.echo(render(result, fmt, compact=lambda t: compact(t.value)))
 
 
 @main.command()

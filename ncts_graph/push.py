@@ -2,12 +2,13 @@
 
 ``PUT`` replaces the target graph (idempotent: pushing twice leaves one copy);
 ``POST`` (``replace=False``) adds to it. The body is N-Triples from Oxigraph's parser,
-so no rdflib is needed.
+so no rdflib is needed. Credentials go as Basic, or as Digest when the store's challenge
+asks for it (Virtuoso's authenticated endpoint /sparql-graph-crud-auth).
 """
 
 from __future__ import annotations
 
-import base64
+import http.client
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Iterable
 
 from .errors import NctsError
+from .remote import authorization, check_url, failure, http_error, probe, unauthorised
 
 
 def push(endpoint: str, graph: str | None = None, files: Iterable[Path | str] = (), *, replace: bool = True,
@@ -24,25 +26,26 @@ def push(endpoint: str, graph: str | None = None, files: Iterable[Path | str] = 
 
     from .query import oxigraph_store
 
+    check_url(endpoint)
     store = oxigraph_store(files)
     triples = {ox.Triple(q.subject, q.predicate, q.object) for q in store}
     body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
     target = graph_url(endpoint, graph)
-    request = urllib.request.Request(target, data=body, method="PUT" if replace else "POST",
-                                     headers={"Content-Type": "application/n-triples"})
+    method = "PUT" if replace else "POST"
+    headers = {"Content-Type": "application/n-triples"}
     if auth:
-        token = base64.b64encode(f"{auth[0]}:{auth[1]}".encode()).decode()
-        request.add_header("Authorization", f"Basic {token}")
+        headers["Authorization"] = authorization(target, method, auth, timeout)
+    request = urllib.request.Request(target, data=body, method=method, headers=headers)
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             response.read()
     except urllib.error.HTTPError as exc:
-        detail = " ".join(exc.read().decode("utf-8", "replace").split())[:300]
-        raise NctsError(f"{endpoint}: HTTP {exc.code}: {detail or exc.reason}") from None
-    except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
-        raise NctsError(f"{endpoint}: endpoint unreachable ({getattr(exc, 'reason', exc)})") from None
-    except ValueError as exc:
-        raise NctsError(f"{endpoint}: not a usable endpoint URL ({exc})") from None
+        raise http_error(endpoint, exc, auth) from None
+    except (OSError, http.client.HTTPException, ValueError) as exc:
+        reason = getattr(exc, "reason", exc)
+        if isinstance(reason, (BrokenPipeError, ConnectionResetError)) and probe(target, timeout)[0] == 401:
+            raise unauthorised(endpoint, auth) from None  # refused before the body was read
+        raise failure(endpoint, exc, timeout) from None
     return len(triples)
 
 

@@ -59,15 +59,21 @@ def run(q, given: dict, *, engine: str = "oxigraph", endpoint: str | None = None
     from .library import bindings
 
     bound = bindings(q, given, lang)
-    if endpoint:
-        return _remote(q, bound, endpoint, timeout, auth)
-    if engine == "rdflib":
-        if store:
-            raise NctsError("--store is an Oxigraph store: use it with --engine oxigraph")
-        return _rdflib(q, bound, files)
-    if engine != "oxigraph":
+    if engine not in ENGINES:
         raise NctsError(f"unknown engine {engine!r} (use one of {', '.join(ENGINES)})")
-    return run_on_store(oxigraph_store(files, store), q, bound)
+    if engine == "rdflib" and store and not endpoint:
+        raise NctsError("--store is an Oxigraph store: use it with --engine oxigraph")
+    try:
+        if endpoint:
+            return _remote(q, bound, endpoint, timeout, auth)
+        if engine == "rdflib":
+            return _rdflib(q, bound, files)
+        return run_on_store(oxigraph_store(files, store), q, bound)
+    except NctsError as exc:
+        from .bind import misfit
+
+        better = misfit(q.text, bound) if bound and "unreachable" not in str(exc) else None
+        raise (better or exc) from None
 
 
 # --- Oxigraph -------------------------------------------------------------------------
@@ -140,12 +146,15 @@ def run_on_store(store, q, bound: dict) -> Result:
     """One query on an Oxigraph store (default graph = union of all named graphs)."""
     import pyoxigraph as ox
 
+    from .bind import tokens
     from .results import from_oxigraph
     from .sparql import bind_values
 
     text = bind_values(q.text, bound)
+    # a FROM clause names the default graph itself; Oxigraph's union flag would override it
+    union = not any(kind == "word" and word.upper() == "FROM" for kind, word in tokens(text))
     try:
-        answer = store.query(text, prefixes=PREFIXES, use_default_graph_as_union=True)
+        answer = store.query(text, prefixes=PREFIXES, use_default_graph_as_union=union)
         if isinstance(answer, ox.QueryBoolean):
             return Result("ask", boolean=bool(answer))
         if isinstance(answer, ox.QueryTriples):
@@ -185,26 +194,43 @@ def _syntax(q, message: str) -> str:
 # --- rdflib -----------------------------------------------------------------------------
 
 def _rdflib(q, bound: dict, files) -> Result:
-    """rdflib's engine. Parameters are bound with the same VALUES block as on Oxigraph and
-    remote endpoints (not initBindings, which pre-binds inside nested groups too), so a
-    question means the same on every engine."""
+    """rdflib's engine. Parameters are bound as on Oxigraph and remote endpoints (terms
+    written in, see :mod:`ncts_graph.bind`; not initBindings, which rdflib applies
+    differently), so a question means the same on every engine."""
+    from .bind import tokens
     from .results import from_rdflib
     from .sparql import bind_values
 
-    graph = rdflib_graph(files)
+    text = bind_values(q.text, bound)
+    named = any(kind == "word" and word.upper() in ("GRAPH", "FROM") for kind, word in tokens(text))
+    # GRAPH and FROM need the named graphs: the dataset (union default graph, as on Oxigraph);
+    # other queries run on one plain graph, several times faster
+    graph = rdflib_dataset(files) if named else rdflib_graph(files)
     try:
-        answer = graph.query(bind_values(q.text, bound), initNs=PREFIXES)
+        answer = graph.query(text, initNs=PREFIXES)
+        if answer.type == "ASK":
+            return Result("ask", boolean=bool(answer.askAnswer))
+        if answer.type in ("CONSTRUCT", "DESCRIBE"):
+            return Result("graph", triples=[tuple(from_rdflib(t) for t in triple) for triple in answer.graph])
+        names = [str(v) for v in answer.vars]
+        rows = [{n: from_rdflib(row[i]) for i, n in enumerate(names) if row[i] is not None} for row in answer]
     except Exception as exc:  # pyparsing and rdflib errors alike mean a bad query
         line, col = getattr(exc, "lineno", None), getattr(exc, "col", None)
         where = f"{_where(q)}:{line}:{col}" if line else _where(q)
         raise NctsError(f"{where}: SPARQL error: {' '.join(str(getattr(exc, 'msg', exc)).split())}") from None
-    if answer.type == "ASK":
-        return Result("ask", boolean=bool(answer.askAnswer))
-    if answer.type in ("CONSTRUCT", "DESCRIBE"):
-        return Result("graph", triples=[tuple(from_rdflib(t) for t in triple) for triple in answer.graph])
-    names = [str(v) for v in answer.vars]
-    rows = [{n: from_rdflib(row[i]) for i, n in enumerate(names) if row[i] is not None} for row in answer]
     return Result("select", vars=names, rows=rows)
+
+
+def rdflib_dataset(files=()):
+    """The bundled graph (+ files) as an rdflib Dataset, one named graph per file, cached."""
+    from .load import load
+
+    files = [Path(f) for f in files]
+    key = ("rdflib-dataset",) + tuple((str(f), _mtime(f)) for f in files)
+    dataset = _MEMORY.get(key)
+    if dataset is None:
+        dataset = _MEMORY[key] = load(files)
+    return dataset
 
 
 def rdflib_graph(files=()):
@@ -225,17 +251,19 @@ def rdflib_graph(files=()):
 
 def _remote(q, bound: dict, endpoint: str, timeout, auth) -> Result:
     """Any SPARQL 1.1 endpoint, through SPARQLWrapper; prefixes are sent as a prologue."""
+    import http.client
     import json
-    import socket
     import urllib.error
 
-    from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
-    from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+    from SPARQLWrapper import DIGEST, JSON, POST, TURTLE, SPARQLWrapper
+    from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException, Unauthorized
 
     from .namespaces import sparql_prologue
+    from .remote import check_url, failure, http_error, probe, unauthorised
     from .results import from_json
     from .sparql import bind_values, query_form, strip_comments
 
+    check_url(endpoint)
     # comments go: SPARQLWrapper guesses the query form from the text and mistakes words in
     # comments ("address", "movement") for update keywords; the form is set from our own parse
     text = sparql_prologue() + strip_comments(bind_values(q.text, bound))
@@ -248,31 +276,52 @@ def _remote(q, bound: dict, endpoint: str, timeout, auth) -> Result:
         client.setTimeout(int(timeout))
     if auth:
         client.setCredentials(*auth)
+        if any(c.lower().startswith("digest") for c in probe(endpoint, timeout)[1]):
+            client.setHTTPAuth(DIGEST)  # e.g. Virtuoso's /sparql-auth
     client.setReturnFormat(TURTLE if form in ("construct", "describe") else JSON)
     try:
         response = client.query()
         body = response.response.read()
     except urllib.error.HTTPError as exc:
-        detail = " ".join(exc.read().decode("utf-8", "replace").split())[:300]
-        raise NctsError(f"{endpoint}: HTTP {exc.code}: {detail or exc.reason}") from None
-    except (urllib.error.URLError, socket.timeout, TimeoutError, ConnectionError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise NctsError(f"{endpoint}: endpoint unreachable ({reason})") from None
-    except SPARQLWrapperException as exc:
-        raise NctsError(f"{endpoint}: {' '.join(str(exc).split())[:300]}") from None
-    except ValueError as exc:
-        raise NctsError(f"{endpoint}: not a usable endpoint URL ({exc})") from None
+        raise http_error(endpoint, exc, auth) from None
+    except Unauthorized:
+        raise unauthorised(endpoint, auth) from None
+    except SPARQLWrapperException as exc:  # SPARQLWrapper's names for HTTP 400, 404, 414, 500
+        status = {"QueryBadFormed": 400, "EndPointNotFound": 404, "URITooLong": 414}.get(type(exc).__name__, 500)
+        detail = _response_text(str(exc))
+        raise NctsError(f"{endpoint}: HTTP {status}: {detail or type(exc).__name__}") from None
+    except (OSError, http.client.HTTPException, ValueError) as exc:
+        raise failure(endpoint, exc, timeout) from None
     if form in ("construct", "describe"):
         return _graph_from(body, endpoint)
     try:
         data = json.loads(body)
-    except ValueError:
-        raise NctsError(f"{endpoint}: the answer is not SPARQL JSON results") from None
-    if "boolean" in data:
-        return Result("ask", boolean=bool(data["boolean"]))
-    names = data["head"].get("vars", [])
-    rows = [{n: from_json(b[n]) for n in names if n in b} for b in data["results"]["bindings"]]
+        if "boolean" in data:
+            return Result("ask", boolean=bool(data["boolean"]))
+        names = data["head"].get("vars", [])
+        rows = [{n: from_json(b[n]) for n in names if n in b} for b in data["results"]["bindings"]]
+    except (ValueError, KeyError, TypeError, AttributeError):
+        raise NctsError(f"{endpoint}: the answer is not SPARQL JSON results ({_peek(body)})") from None
     return Result("select", vars=names, rows=rows)
+
+
+def _response_text(message: str) -> str:
+    """The server's own words from a SPARQLWrapper error ("...Response:\\nb'...'"), on one line."""
+    import ast
+
+    _, _, response = message.partition("Response:")
+    try:
+        raw = ast.literal_eval(response.strip())
+    except (ValueError, SyntaxError):
+        raw = response
+    text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
+    return " ".join(text.split())[:300]
+
+
+def _peek(body: bytes) -> str:
+    """The start of a bad answer, to show what came instead."""
+    text = " ".join(body[:60].decode("utf-8", "replace").split())
+    return f"it begins {text!r}" if text else "it is empty"
 
 
 def _graph_from(body: bytes, endpoint: str) -> Result:
@@ -282,7 +331,7 @@ def _graph_from(body: bytes, endpoint: str) -> Result:
 
     try:
         triples = list(ox.parse(input=body, format=ox.RdfFormat.TURTLE))
-    except SyntaxError as exc:
-        raise NctsError(f"{endpoint}: the answer is not Turtle ({exc})") from None
+    except (SyntaxError, ValueError) as exc:
+        raise NctsError(f"{endpoint}: the answer is not Turtle ({' '.join(str(exc).split())[:200]})") from None
     return Result("graph", triples=[(from_oxigraph(t.subject), from_oxigraph(t.predicate), from_oxigraph(t.object))
                                     for t in triples])

@@ -13,6 +13,8 @@ import io
 import json
 from dataclasses import dataclass, field
 
+from .errors import NctsError
+
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 SELECT_FORMATS = ("table", "csv", "tsv", "json", "md")
@@ -135,6 +137,24 @@ class Result:
 
 
 # --- formats ----------------------------------------------------------------------
+
+def output_format(form: str, fmt: str | None) -> str:
+    """The format to print a query form (select, ask, construct, describe) in: ``fmt`` or the
+    default. A format that does not fit is refused, not silently swapped: ``json`` is SPARQL
+    JSON results, so a graph asks for ``jsonld``, and a table has no Turtle."""
+    graph = form in ("construct", "describe", "graph")
+    article = "an" if form == "ask" else "a"
+    if fmt is None:
+        return "ttl" if graph else "table"
+    if graph and fmt not in GRAPH_FORMATS:
+        hint = " (JSON-LD is jsonld)" if fmt == "json" else ""
+        raise NctsError(f"--format {fmt} does not fit {article} {form.upper()} query, whose answer is a graph: "
+                        f"use ttl, nt, jsonld or xml{hint}")
+    if not graph and fmt not in SELECT_FORMATS:
+        raise NctsError(f"--format {fmt} is for graphs, but {article} {form.upper()} query answers with a "
+                        f"{'table' if form == 'select' else 'yes or no'}: use {', '.join(SELECT_FORMATS)}")
+    return fmt
+
 
 def render(result: Result, fmt: str, compact=None) -> str:
     """The result as text: SELECT/ASK in a results format, graphs in an RDF syntax."""

@@ -3,7 +3,7 @@
 A header is the leading block of ``# key: value`` comment lines (title, severity,
 message, param, ...; parsed by :mod:`ncts_graph.library`). Known prefixes are supplied,
 so files need not repeat PREFIX lines. Also: scanning a query outside its strings, IRIs
-and comments, and binding parameters as escaped VALUES terms.
+and comments, and binding parameters as escaped terms (:mod:`ncts_graph.bind`).
 """
 
 from __future__ import annotations
@@ -20,29 +20,19 @@ def read_rq(path: Path):
     return load_file(path)
 
 
-_STRINGS = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'')
-
-
 def blank_out(query: str) -> str:
     """The query with strings, IRIs and comments replaced by spaces (same length), for scanning."""
-    def spaces(match):
-        return re.sub(r"[^\n]", " ", match.group(0))
+    from .bind import tokens
 
-    text = _STRINGS.sub(spaces, query)
-    text = re.sub(r"<[^<>\s{}]*>", spaces, text)
-    return re.sub(r"#[^\n]*", spaces, text)
+    return "".join(re.sub(r"[^\n]", " ", text) if kind in ("string", "iri", "comment") else text
+                   for kind, text in tokens(query))
 
 
 def strip_comments(query: str) -> str:
     """The query without its comments (``#`` outside strings and IRIs), line breaks kept."""
-    scan = _STRINGS.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), query)
-    scan = re.sub(r"<[^<>\s{}]*>", lambda m: " " * len(m.group(0)), scan)
-    out, last = [], 0
-    for match in re.finditer(r"#[^\n]*", scan):
-        out.append(query[last:match.start()])
-        last = match.end()
-    out.append(query[last:])
-    return "".join(out)
+    from .bind import tokens
+
+    return "".join(text for kind, text in tokens(query) if kind != "comment")
 
 
 def where_open(query: str) -> int:
@@ -66,13 +56,12 @@ def inject(query: str, pattern: str) -> str:
 
 
 def bind_values(query: str, bindings: dict) -> str:
-    """Bind variables to RDF terms with a VALUES block of N-Triples-serialised terms: the
-    values are escaped data, never query text. ``bindings`` maps names to results.Term."""
-    if not bindings:
-        return query
-    names = list(bindings)
-    block = "VALUES (" + " ".join("?" + n for n in names) + ") { (" + " ".join(bindings[n].n3() for n in names) + ") }"
-    return inject(query, block)
+    """Bind parameters: their variable tokens replaced by escaped N-Triples terms (see
+    :mod:`ncts_graph.bind`; every engine answers this the same, unlike a VALUES block).
+    ``bindings`` maps names to results.Term."""
+    from .bind import bind
+
+    return bind(query, bindings)
 
 
 def query_form(query: str) -> str:

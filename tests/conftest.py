@@ -41,11 +41,11 @@ def sources_dir() -> Path:
     return path
 
 
-def run_ncts(*args, cwd=None, timeout=120):
+def run_ncts(*args, cwd=None, timeout=120, env=None):
     """Run the installed CLI as a user would; return the CompletedProcess."""
     exe = Path(sys.executable).with_name("ncts")
     return subprocess.run([str(exe), *map(str, args)], capture_output=True, text=True, cwd=cwd,
-                          timeout=timeout, env={**os.environ, "COLUMNS": "200"})
+                          timeout=timeout, env={**os.environ, "COLUMNS": "200", **(env or {})})
 
 
 def canonical(graph) -> set[str]:
@@ -109,15 +109,19 @@ def oxigraph_server(tmp_path_factory):
 
 
 @contextmanager
-def server(cmd: list[str], base: str, probe: str = "/"):
+def server(cmd: list[str], base: str, probe: str = "/", seconds: float = 20, cwd=None):
     """Start a server process, wait until ``base + probe`` answers, stop it afterwards."""
-    process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=cwd)
     try:
-        wait_for(base + probe, process)
+        wait_for(base + probe, process, seconds)
         yield base
     finally:
         process.terminate()
-        process.wait(timeout=10)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
 
 
 @pytest.fixture(scope="session")
@@ -126,3 +130,69 @@ def pushed_endpoint(oxigraph_server):
     out = run_ncts("push", "--endpoint", oxigraph_server + "/store", "--graph", "https://w3id.org/ncts-graph/graph/all")
     assert out.returncode == 0, out.stderr
     return oxigraph_server + "/query"
+
+
+GRAPH_ALL = "https://w3id.org/ncts-graph/graph/all"
+VIRTUOSO_INI = """[Database]
+DatabaseFile = virtuoso.db
+ErrorLogFile = virtuoso.log
+LockFile = virtuoso.lck
+TransactionFile = virtuoso.trx
+xa_persistent_file = virtuoso.pxa
+FileExtend = 200
+Striping = 0
+TempStorage = TempDatabase
+[TempDatabase]
+DatabaseFile = virtuoso-temp.db
+TransactionFile = virtuoso-temp.trx
+Striping = 0
+[Parameters]
+ServerPort = 127.0.0.1:{sql_port}
+DisableUnixSocket = 1
+CaseMode = 2
+NumberOfBuffers = 10000
+MaxDirtyBuffers = 6000
+MaxQueryMem = 256M
+ThreadsPerQuery = 2
+CheckpointInterval = 0
+DirsAllowed = .
+[HTTPServer]
+ServerPort = 127.0.0.1:{http_port}
+ServerRoot = .
+ServerThreads = 4
+MaxClientConnections = 4
+Charset = UTF-8
+[SPARQL]
+ResultSetMaxRows = 100000
+MaxQueryExecutionTime = 60
+MaxQueryCostEstimationTime = 120
+"""
+
+
+@pytest.fixture(scope="session")
+def virtuoso_server(tmp_path_factory):
+    """Debian's Virtuoso 7 (scripts/install-virtuoso.sh) on 127.0.0.1, free ports, a throwaway
+    database and virtuoso.ini in a temp folder; its administrator is dba/dba (a new database's
+    default). Stopped after the tests."""
+    exe = os.environ.get("NCTS_VIRTUOSO", "/usr/bin/virtuoso-t")
+    assert Path(exe).is_file(), f"{exe} not found: run `bash scripts/install-virtuoso.sh` (make test does)"
+    folder = tmp_path_factory.mktemp("virtuoso")
+    http_port = free_port()
+    (folder / "virtuoso.ini").write_text(VIRTUOSO_INI.format(sql_port=free_port(), http_port=http_port))
+    with server([exe, "-f", "-c", "virtuoso.ini"], f"http://127.0.0.1:{http_port}", "/sparql?query=ASK%7B%7D",
+                seconds=120, cwd=folder) as base:
+        yield base
+
+
+@pytest.fixture(scope="session")
+def virtuoso_endpoint(virtuoso_server):
+    """Virtuoso's query URL after `ncts push` through its Digest-authenticated Graph Store endpoint.
+
+    The URL names the pushed graph as the default graph (SPARQL Protocol ``default-graph-uri``):
+    Virtuoso's own default graph is the union of every graph, its system graphs included."""
+    import urllib.parse
+
+    out = run_ncts("push", "--endpoint", virtuoso_server + "/sparql-graph-crud-auth", "--graph", GRAPH_ALL,
+                   "--user", "dba", env={"NCTS_ENDPOINT_PASSWORD": "dba"})
+    assert out.returncode == 0, out.stderr
+    return virtuoso_server + "/sparql?" + urllib.parse.urlencode({"default-graph-uri": GRAPH_ALL})

@@ -4,7 +4,15 @@ Expected answers live in tests/queries/: ``NAME.tsv`` (SPARQL TSV, default param
 ``NAME.nt`` (CONSTRUCT/DESCRIBE), and more cases as ``NAME--CASE.tsv|nt`` whose first
 line is ``# <arguments>`` (e.g. ``# -p threat=threat:pgee --lang en``). Rows compare as a
 multiset; blank node labels are ignored. The same answer is required from Oxigraph,
-rdflib's engine, and a real Oxigraph server after `ncts push`.
+rdflib's engine, a real Oxigraph server and a real Virtuoso 7 server, each after `ncts push`.
+
+Two differences are Virtuoso's own (docs/stores.md): DESCRIBE is engine-defined (Virtuoso
+gives the triples in which the resource is subject or object, without the blank-node
+closure Oxigraph and rdflib add), so there the defined part is tested: every triple of
+the expected description with the resource as subject, and nothing unrelated. And
+Virtuoso's MD5() hashes stored non-ASCII text in its own encoding, so IRIs minted with
+MD5 (measure-card's quote IRIs) are compared up to the hash, which must still tell the
+quotes apart.
 """
 
 from __future__ import annotations
@@ -65,17 +73,38 @@ def test_library_is_complete():
     assert not orphans, f"expected answers without a query: {orphans}"
 
 
-@pytest.mark.parametrize("engine", ["oxigraph", "rdflib", "remote"])
+ENDPOINTS = {"remote": "pushed_endpoint", "virtuoso": "virtuoso_endpoint"}
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib", "remote", "virtuoso"])
 @pytest.mark.parametrize("q, path", cases())
 def test_expected_answer(q, path, engine, request):
     params, lang, expected = parse_case(path)
     assert len(expected) >= 2, f"{path.name}: an expected answer must not be empty"
-    endpoint = request.getfixturevalue("pushed_endpoint") if engine == "remote" else None
-    result = run(q, params, engine="oxigraph" if engine == "remote" else engine, endpoint=endpoint, lang=lang)
+    endpoint = request.getfixturevalue(ENDPOINTS[engine]) if engine in ENDPOINTS else None
+    result = run(q, params, engine="rdflib" if engine == "rdflib" else "oxigraph", endpoint=endpoint, lang=lang)
     fmt = "nt" if path.suffix == ".nt" else "tsv"
     actual = render(result, fmt).splitlines()
     if fmt == "tsv":
         assert actual[0] == expected[0], "header"
         actual, expected = actual[1:], expected[1:]
+    if engine == "virtuoso" and re.search(r"\bDESCRIBE\b", q.text):
+        return described(result, expected)
+    if engine == "virtuoso":
+        assert len(set(re.findall(r"#quote-[0-9a-f]{32}>", "\n".join(actual)))) == \
+            len(set(re.findall(r"#quote-[0-9a-f]{32}>", "\n".join(expected))))
+        actual, expected = ([re.sub(r"#quote-[0-9a-f]{32}", "#quote-MD5", line) for line in lines]
+                            for lines in (actual, expected))
     missing, extra = normalised(expected) - normalised(actual), normalised(actual) - normalised(expected)
     assert not missing and not extra, f"missing: {sorted(missing)[:5]}\nextra: {sorted(extra)[:5]}"
+
+
+def described(result, expected):
+    """What DESCRIBE defines on every engine: the resource's own triples, and only triples about it."""
+    subjects = Counter(line.split(" ", 1)[0] for line in expected)
+    resource = subjects.most_common(1)[0][0]
+    own = normalised(line for line in expected if line.startswith(resource + " "))
+    actual = normalised(render(result, "nt").splitlines())
+    assert sum(own.values()) > 5 and own <= actual, f"missing: {sorted(own - actual)[:5]}"
+    unrelated = [line for line in actual if resource not in line]
+    assert not unrelated, f"triples not about {resource}: {unrelated[:5]}"

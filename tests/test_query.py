@@ -16,6 +16,7 @@ import ncts_graph
 from conftest import free_port, run_ncts, server
 
 INJECTIONS = ['x" || true || "', "} ; DELETE WHERE { ?s ?p ?o } ; SELECT * WHERE {", "x' ) } #", '\\" . } #\n']
+INJECTIONS += ["?text", "$text", '""" ) } #', "''' ) } #", r"\u0022 || true || \u0022", 'x\\" ) } #', "<http://x> ) }"]
 SEARCH = """SELECT ?r ?label WHERE { ?r rdfs:label ?label . FILTER(CONTAINS(LCASE(STR(?label)), LCASE(?text))) }"""
 
 
@@ -50,15 +51,18 @@ def test_query_formats():
     assert nt.returncode == 0 and nt.stdout.count("<https://w3id.org/ncts-graph/legal/twbmt>") > 5
 
 
-@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib", "virtuoso"])
 @pytest.mark.parametrize("value", INJECTIONS)
-def test_parameters_are_data_not_query_text(engine, value):
+def test_parameters_are_data_not_query_text(engine, value, request):
     """A hostile value is a literal to compare with, on every engine: no rows, no error, graph intact."""
-    rows = ncts_graph.query(SEARCH, {"text": value}, engine=engine)
+    where = {"endpoint": request.getfixturevalue("virtuoso_endpoint")} if engine == "virtuoso" else {"engine": engine}
+    rows = ncts_graph.query(SEARCH, {"text": value}, **where)
     assert rows == []
-    rows = ncts_graph.query(SEARCH, {"text": "meldplicht"}, engine=engine)
+    rows = ncts_graph.query(SEARCH, {"text": "meldplicht"}, **where)
     assert {str(r["r"]) for r in rows} >= {"https://w3id.org/ncts-graph/measure/meldplicht"}
-    count = ncts_graph.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", engine=engine)[0]["n"]
+    rows = ncts_graph.query(SEARCH, {"text": "Coördinator Terrorismebestrijding"}, **where)  # not ASCII: matched as such
+    assert {str(r["r"]) for r in rows} == {"https://w3id.org/ncts-graph/partner/nctv"}
+    count = ncts_graph.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", **where)[0]["n"]
     assert int(count) > 7000
 
 
