@@ -102,6 +102,13 @@ class Vocabulary:
         return ns + lower[match[0]] if match else None
 
 
+def namespace_for(iri: str) -> str | None:
+    """The project namespace an IRI is in or is a near miss of (None: not the project's)."""
+    if _NOT_TERMS.match(iri):
+        return None
+    return _in_project(iri) or _near_namespace(_namespace_of(iri))
+
+
 def _in_project(iri: str) -> str | None:
     """The project namespace the IRI is in (the longest that fits), else None."""
     fits = [ns for ns in PROJECT.values() if iri.startswith(ns) and len(iri) > len(ns)]
@@ -191,6 +198,15 @@ def nothing_defined(lang: str = "en") -> str:
                 f"gecontroleerd (staat ncts: voor <{NCTS}>? is elke maatregel getypeerd als ncts:Measure?)")
     return ("the file defines no measure, partner, legal basis or quote, so nothing was checked "
             f"(is ncts: bound to <{NCTS}>? is each measure typed as ncts:Measure?)")
+
+
+def user_files(files) -> list[Path]:
+    """The files that are not part of the bundled data (a curator checking data/x.ttl gets every check)."""
+    from . import paths
+
+    home = paths.home().resolve()
+    bundled = (home / "data", home / "ontology")
+    return [Path(f) for f in files or [] if not any(Path(f).resolve().is_relative_to(b) for b in bundled)]
 
 
 def files_text(files: Iterable[Path | str]) -> str:
