@@ -89,7 +89,9 @@ class Locator:
     def label(self, node) -> str | None:
         from rdflib.namespace import RDFS
 
-        labels = {l.language: str(l) for l in self.union.objects(node, RDFS.label)}
+        from rdflib import Literal
+
+        labels = {l.language: str(l) for l in self.union.objects(node, RDFS.label) if isinstance(l, Literal)}
         return labels.get(self.lang) or labels.get("en") or labels.get("nl") or next(iter(labels.values()), None)
 
     def owner(self, node, depth: int = 5):
