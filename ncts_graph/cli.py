@@ -108,7 +108,7 @@ def build(output, files):
 @click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default="oxigraph", show_default=True,
               help="Embedded SPARQL engine.")
 @click.option("--all", "report_all", is_flag=True,
-              help="With FILES: run every check and report findings about the bundled data too.")
+              help="With FILES: also report findings about the bundled data (curation-only checks never apply to FILES).")
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @_friendly
 def check(fmt, fail_on, engine, report_all, files):
@@ -121,9 +121,10 @@ def check(fmt, fail_on, engine, report_all, files):
 
     from .hygiene import check as run, summary
     from .load import load
+    from .terms import user_files
 
-    graph = load(files)
-    findings = run(graph, engine=engine, files=None if report_all else files)
+    graph = load(user_files(files))  # a bundled file given again would duplicate its blank nodes
+    findings = run(graph, engine=engine, files=files, everything=report_all)
     if fmt == "json":
         click.echo(json.dumps([{"check": f.check, "severity": f.severity, "message": f.message,
                                 "rows": [{k: (str(v) if v is not None else None) for k, v in r.items()} for r in f.rows]}

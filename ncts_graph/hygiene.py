@@ -41,25 +41,34 @@ def checks(directory: Path | None = None):
     return [read_rq(p) for p in sorted(Path(directory or paths.queries_dir() / "hygiene").glob("*.rq"))]
 
 
-def check(graph, directory: Path | None = None, engine: str = "oxigraph", files=None) -> list[Finding]:
+def check(graph, directory: Path | None = None, engine: str = "oxigraph", files=None,
+          everything: bool = False) -> list[Finding]:
     """Run every hygiene check; return one Finding per check that returned rows.
 
     With ``files`` (a user's files loaded in ``graph``), only findings about nodes those
-    files define are returned, ``bundled``-scope checks are skipped, and unknown terms
-    and files without anything to check are errors.
+    files define are returned (``everything``: about the bundled data too), ``bundled``
+    checks never apply to those nodes, and unknown terms and files without anything to
+    check are errors.
     """
     from .load import graph_name
 
     files = terms.user_files(files)
     names = [str(graph_name(f)) for f in files]
-    mine = {s for g in graph.graphs() if str(g.identifier) in names for s in g.subjects()} if files else None
+    mine = {s for g in graph.graphs() if str(g.identifier) in names for s in g.subjects()}
+
+    def about_mine(row):
+        return any(v in mine for v in row.values() if v is not None)
+
     findings = []
     for rq in checks(directory):
-        if files and rq.meta.get("scope", "all") == "bundled":
+        bundled_only = rq.meta.get("scope", "all") == "bundled"
+        if files and bundled_only and not everything:
             continue
         rows = select(graph, rq.text, engine=engine)
-        if mine is not None:
-            rows = [r for r in rows if any(v in mine for v in r.values() if v is not None)]
+        if files and bundled_only:
+            rows = [r for r in rows if not about_mine(r)]
+        elif files and not everything:
+            rows = [r for r in rows if about_mine(r)]
         if rows:
             severity = rq.meta.get("severity", "error")
             findings.append(Finding(rq.name, severity, rq.meta.get("message", rq.name), rows))

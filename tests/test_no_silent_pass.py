@@ -191,3 +191,8 @@ def test_every_hygiene_check_declares_its_scope():
     # curation rules for data/ only (docs/validating.md, "One rulebook"); validate does not ask them of users
     assert scopes["measure-emphasis"] == scopes["measure-proportionality-note"] == "bundled"
     assert scopes["measure-legal-basis"] == scopes["measure-partner-role"] == "all"
+
+
+def test_check_all_reports_the_bundled_data_too():
+    out = run_ncts("check", "--all", VALID)
+    assert out.returncode == 0 and "legal-identifier-missing" in out.stdout  # a bundled law's warning
