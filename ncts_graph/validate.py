@@ -176,7 +176,7 @@ def _add_file_results(report, dataset, user_graphs: dict, prefixes: dict) -> Non
         row = {"focus": u.subject, "path": u.predicate, "value": URIRef(u.iri), "shape": nctsh("KnownTerms"),
                "component": nctsh("UnknownTerm"), "constraint": nctsh("KnownTerms")}
         _add_plain_result(report, row, u.messages(prefixes))
-    for name, shown in user_graphs.items():
+    for name in user_graphs:
         if not sum(terms.defined(dataset, [name]).values()):
             row = {"focus": URIRef(name), "path": None, "value": None, "shape": nctsh("FileContent"),
                    "component": nctsh("NothingToValidate"), "constraint": nctsh("FileContent")}
