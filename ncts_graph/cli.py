@@ -45,11 +45,13 @@ def quotes(files, sources):
     per_file, problems, unknown, graph = check_files(files, sources or paths.sources_dir())
     for problem in problems:
         click.echo(str(problem))
+    from rdflib import URIRef
+
     from .locate import Locator
 
     locator, prefixes = Locator(graph, "en"), terms.declared_prefixes(files)
     for u in unknown:
-        where = locator.where(u.subject)
+        where = locator.where_used(u.subject, URIRef(u.iri))
         click.echo(f"{where.file}:{where.line or '?'}: unknown term: {u.messages(prefixes)['en']}")
     empty = [f for f, n in per_file.items() if not n]
     for f in empty:

@@ -79,7 +79,7 @@ def check(graph, directory: Path | None = None, engine: str = "oxigraph", files=
 
 def file_findings(graph, files) -> list[Finding]:
     """Unknown project terms in the files, and files that define no measure, partner, legal basis or quote."""
-    from rdflib import Literal
+    from rdflib import Literal, URIRef
 
     from .load import graph_name
     from .locate import Locator
@@ -91,7 +91,7 @@ def file_findings(graph, files) -> list[Finding]:
         locator = Locator(graph, "en")
         rows = []
         for u in unknown:
-            where = locator.where(u.subject)
+            where = locator.where_used(u.subject, URIRef(u.iri))
             rows.append({"where": Literal(f"{where.file}:{where.line}" if where.line else str(where.file)),
                          "term": Literal(u.messages(prefixes)["en"])})
         out.append(Finding("unknown-terms", "error", "a term of a project namespace that nothing defines", rows))

@@ -437,14 +437,16 @@ def _results(report, dataset, shapes_graph, lang: str, user_graphs: dict | None 
             messages.setdefault(m.language or "", str(m))
         message = messages.get(lang) or messages.get("en") or messages.get("") or next(iter(messages.values()), "")
         focus = report.value(node, sh.focusNode)
-        where = locator.where(focus)
+        component = _component(report.value(node, sh.sourceConstraintComponent))
+        where = (locator.where_used(focus, report.value(node, sh.value)) if component == "nctsh:UnknownTerm"
+                 else locator.where(focus))
         if str(focus) in (user_graphs or {}):  # a result about a whole file
             where.file = user_graphs[str(focus)]
         results.append(Result(
             focus=focus, path=report.value(node, sh.resultPath), value=report.value(node, sh.value),
             severity=severity if severity in SEVERITIES else "violation", message=message, messages=messages,
             source_shape=report.value(node, sh.sourceShape),
-            component=_component(report.value(node, sh.sourceConstraintComponent)),
+            component=component,
             shape_name=_shape_name(shapes_graph, report.value(node, sh.sourceShape)),
             file=where.file, line=where.line, focus_label=where.label, owner=where.owner))
     order = {s: i for i, s in enumerate(SEVERITIES)}
