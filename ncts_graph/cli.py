@@ -32,19 +32,35 @@ def quotes(files, sources):
     Without FILES, checks the whole bundled graph; with FILES, only the quotes in
     those files (source documents are looked up in the bundled data/sources.ttl).
     """
-    from . import paths
+    from . import paths, terms
     from .load import load
-    from .quotes import check_quotes
+    from .quotes import check_files, check_quotes
 
-    if files:
-        graph = load([paths.home() / "data" / "sources.ttl", *files], bundled=False)
-    else:
-        graph = load()
-    count, problems = check_quotes(graph, sources or paths.sources_dir())
+    if not files:
+        count, problems = check_quotes(load(), sources or paths.sources_dir())
+        for problem in problems:
+            click.echo(str(problem))
+        click.echo(f"{count} quotes checked in the bundled graph, {len(problems)} not verbatim", err=bool(problems))
+        sys.exit(EXIT_FAIL if problems else 0)
+    per_file, problems, unknown, graph = check_files(files, sources or paths.sources_dir())
     for problem in problems:
         click.echo(str(problem))
-    click.echo(f"{count} quotes checked, {len(problems)} not verbatim", err=bool(problems))
-    if problems:
+    from rdflib import URIRef
+
+    from .locate import Locator
+
+    locator, prefixes = Locator(graph, "en"), terms.declared_prefixes(files)
+    for u in unknown:
+        where = locator.where_used(u.subject, URIRef(u.iri))
+        click.echo(f"{where.file}:{where.line or '?'}: unknown term: {u.messages(prefixes)['en']}")
+    empty = [f for f, n in per_file.items() if not n]
+    for f in empty:
+        click.echo(f"{f}: no quotes to check (a quote is [ a ncts:Quote ; oa:hasSource src:... ; "
+                   "oa:hasSelector [ a oa:TextQuoteSelector ; oa:exact \"...\"@nl ] ])")
+    checked = ", ".join(f"{n} in {f}" for f, n in per_file.items())
+    failed = bool(problems or unknown or empty)
+    click.echo(f"quotes checked: {checked}; {len(problems)} not verbatim, {len(unknown)} unknown terms", err=failed)
+    if failed:
         sys.exit(EXIT_FAIL)
 
 
@@ -93,16 +109,24 @@ def build(output, files):
               help="Lowest severity that makes the exit code 1.")
 @click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default="oxigraph", show_default=True,
               help="Embedded SPARQL engine.")
+@click.option("--all", "report_all", is_flag=True,
+              help="With FILES: also report findings about the bundled data (curation-only checks never apply to FILES).")
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @_friendly
-def check(fmt, fail_on, engine, files):
-    """Run the hygiene checks (queries/hygiene/*.rq) on the graph [+ FILES]."""
+def check(fmt, fail_on, engine, report_all, files):
+    """Run the hygiene checks (queries/hygiene/*.rq) on the graph [+ FILES].
+
+    With FILES, only findings about nodes FILES define are reported (unless --all), and a
+    file that defines nothing to check, or uses an unknown project term, is an error.
+    """
     import json
 
-    from .hygiene import check as run
+    from .hygiene import check as run, summary
     from .load import load
+    from .terms import user_files
 
-    findings = run(load(files), engine=engine)
+    graph = load(user_files(files))  # a bundled file given again would duplicate its blank nodes
+    findings = run(graph, engine=engine, files=files, everything=report_all)
     if fmt == "json":
         click.echo(json.dumps([{"check": f.check, "severity": f.severity, "message": f.message,
                                 "rows": [{k: (str(v) if v is not None else None) for k, v in r.items()} for r in f.rows]}
@@ -111,9 +135,7 @@ def check(fmt, fail_on, engine, files):
         for f in findings:
             for line in f.lines():
                 click.echo(line)
-        errors = sum(len(f.rows) for f in findings if f.severity == "error")
-        warnings = sum(len(f.rows) for f in findings if f.severity == "warning")
-        click.echo(f"{errors} errors, {warnings} warnings")
+        click.echo(summary(graph, findings, files))
     failing = {"error"} if fail_on == "error" else {"error", "warning"}
     if any(f.severity in failing for f in findings):
         sys.exit(EXIT_FAIL)

@@ -89,7 +89,9 @@ class Locator:
     def label(self, node) -> str | None:
         from rdflib.namespace import RDFS
 
-        labels = {l.language: str(l) for l in self.union.objects(node, RDFS.label)}
+        from rdflib import Literal
+
+        labels = {l.language: str(l) for l in self.union.objects(node, RDFS.label) if isinstance(l, Literal)}
         return labels.get(self.lang) or labels.get("en") or labels.get("nl") or next(iter(labels.values()), None)
 
     def owner(self, node, depth: int = 5):
@@ -136,6 +138,18 @@ class Locator:
                     needles += self._names(o, f.prefixes)[1:]
             line = _line_of_any(f, needles, line) or line
         return Where(_display(path), line, label, owner)
+
+    def where_used(self, node, term) -> Where:
+        """Where ``node`` uses ``term`` (an IRI): the first line mentioning it at or after the node's."""
+        where = self.where(node)
+        if where.file is None or where.line is None:
+            return where
+        path = self._file_of(node) or self._file_of(where.owner)
+        if path is None or not Path(path).is_file():
+            return where
+        f = _file(path)
+        where.line = _line_of_any(f, self._names(term, f.prefixes), where.line) or where.line
+        return where
 
     def _values(self, node, depth: int = 3):
         from rdflib import BNode

@@ -64,4 +64,5 @@ def compact(term, prefixes: dict | None = None) -> str:
 def prefixes_of(graph) -> dict:
     """Prefixes bound in a parsed graph (e.g. a user's ``ex:``), for compact display."""
     known = set(PREFIXES.values())
-    return {p: str(ns) for p, ns in graph.namespaces() if p and str(ns) not in known and not re.fullmatch(r"ns\d+", p)}
+    invented = re.compile(r"(ns|" + "|".join(PREFIXES) + r")\d+")  # rdflib's names when a prefix clashes
+    return {p: str(ns) for p, ns in graph.namespaces() if p and str(ns) not in known and not invented.fullmatch(p)}

@@ -95,3 +95,33 @@ def check_quotes(graph, sources_dir: Path) -> tuple[int, list[QuoteProblem]]:
         elif quote_pattern(exact).search(_read_source(path)) is None:
             problems.append(QuoteProblem(resource, str(row.file), exact, "not found verbatim in source"))
     return count, problems
+
+
+def check_files(files, sources_dir: Path):
+    """The quotes in a user's files, with the bundled graph for source documents and known terms.
+
+    Returns (number checked per file, problems, unknown project terms): a file with no
+    quote checked nothing, which the caller must not report as a pass.
+    """
+    from . import paths, terms
+    from .load import graph_name, load, new_dataset
+
+    graph = load(terms.user_files(files))
+    per_file = {}
+    problems = []
+    for f in files:
+        one = new_dataset()
+        for name in (graph_name(paths.home() / "data" / "sources.ttl"), graph_name(f)):
+            g = graph.graph(_uri(name))
+            one.graph(g.identifier).addN((s, p, o, one.graph(g.identifier)) for s, p, o in g)
+        count, found = check_quotes(one, sources_dir)
+        per_file[str(f)] = count
+        problems += found
+    unknown = terms.unknown_terms(graph, [graph_name(f) for f in terms.user_files(files)])
+    return per_file, problems, unknown, graph
+
+
+def _uri(name):
+    from rdflib import URIRef
+
+    return URIRef(name)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from . import paths
+from . import paths, terms
 from .errors import NctsError
 
 SEVERITIES = ("violation", "warning", "info")  # most severe first
@@ -62,11 +62,17 @@ class Report:
     as_of: _dt.date | None = None
     files: list = field(default_factory=list)
     prefixes: dict = field(default_factory=dict)  # the files' own prefixes, for display
+    validated: dict = field(default_factory=dict)  # what was validated: measures, legal_bases, partners, quotes
 
     @property
     def conforms(self) -> bool:
-        """True when no result is at or above the fail-on severity."""
+        """True when no result is at or above the fail-on severity (a file that defines
+        nothing to validate, or uses an unknown project term, has a violation)."""
         return not self.failing
+
+    @property
+    def verdict(self) -> str:
+        return "conforms" if self.conforms else "does not conform"
 
     @property
     def failing(self) -> list:
@@ -147,11 +153,56 @@ def validate(files: Iterable[Path | str] | None = None, *, shapes: Iterable[Path
     dataset = graph if graph is not None else load(files)
     shapes_graph = load_shapes(shapes, bundled_shapes)
     focus_graphs = {str(graph_name(f)) for f in files} if scope == "files" else None
-    prefixes = prefixes_of(dataset)
+    prefixes = prefixes_of(dataset) | terms.declared_prefixes(files)
     report = _run(dataset, shapes_graph, focus_graphs, inference, as_of, prefixes)
-    results = _results(report, dataset, shapes_graph, lang)
+    user_graphs = {str(graph_name(f)): str(f) for f in files}
+    validated = terms.defined(dataset, list(user_graphs) if files else None)
+    if files:
+        _add_file_results(report, dataset, user_graphs, prefixes)
+    _add_counts(report, validated)
+    results = _results(report, dataset, shapes_graph, lang, user_graphs)
     return Report(results=results, graph=report, fail_on=fail_on, as_of=as_of, files=[str(f) for f in files],
-                  prefixes=prefixes)
+                  prefixes=prefixes, validated=validated)
+
+
+def _add_file_results(report, dataset, user_graphs: dict, prefixes: dict) -> None:
+    """Results the shapes cannot express: unknown project terms (with the nearest known
+    one) and a file that defines nothing to validate. Both are violations: either way the
+    shapes never saw what the user meant to write."""
+    from rdflib import URIRef
+
+    nctsh = lambda name: URIRef(NCTSH + name)  # noqa: E731
+    for u in terms.unknown_terms(dataset, list(user_graphs)):
+        row = {"focus": u.subject, "path": u.predicate, "value": URIRef(u.iri), "shape": nctsh("KnownTerms"),
+               "component": nctsh("UnknownTerm"), "constraint": nctsh("KnownTerms")}
+        _add_plain_result(report, row, u.messages(prefixes))
+    for name in user_graphs:
+        if not sum(terms.defined(dataset, [name]).values()):
+            row = {"focus": URIRef(name), "path": None, "value": None, "shape": nctsh("FileContent"),
+                   "component": nctsh("NothingToValidate"), "constraint": nctsh("FileContent")}
+            _add_plain_result(report, row, {lang: terms.nothing_defined(lang) for lang in ("nl", "en")})
+    _set_conforms(report)
+
+
+def _add_plain_result(report, row: dict, messages: dict) -> None:
+    from rdflib import Literal, Namespace
+
+    sh = Namespace(SH)
+    row = dict(row, severity=sh.Violation, messages=[Literal(m, lang=lang) for lang, m in messages.items()],
+               bindings={})
+    _add_result(report, row, {})
+
+
+def _add_counts(report, validated: dict) -> None:
+    """What was validated, on the report node (nctsh:measures 3 ; nctsh:quotes 2 ...)."""
+    from rdflib import Literal, Namespace, URIRef
+    from rdflib.namespace import RDF
+
+    root = report.value(predicate=RDF.type, object=Namespace(SH).ValidationReport, any=True)
+    report.bind("nctsh", NCTSH)
+    for key, count in validated.items():
+        camel = key.split("_")[0] + "".join(w.title() for w in key.split("_")[1:])
+        report.set((root, URIRef(NCTSH + camel), Literal(count)))
 
 
 def _as_date(value) -> _dt.date:
@@ -350,7 +401,7 @@ def _unskolemise(report, skolem):
 
 def _component(term) -> str:
     text = str(term)
-    return "sh:" + text[len(SH):] if text.startswith(SH) else text
+    return "sh:" + text[len(SH):] if text.startswith(SH) else _compact_shape(term)
 
 
 def _shape_name(shapes_graph, shape) -> str | None:
@@ -370,7 +421,7 @@ def _compact_shape(term) -> str:
     return "nctsh:" + text[len(NCTSH):] if text.startswith(NCTSH) else compact(term)
 
 
-def _results(report, dataset, shapes_graph, lang: str) -> list[Result]:
+def _results(report, dataset, shapes_graph, lang: str, user_graphs: dict | None = None) -> list[Result]:
     from rdflib import Namespace
     from rdflib.namespace import RDF
 
@@ -386,12 +437,16 @@ def _results(report, dataset, shapes_graph, lang: str) -> list[Result]:
             messages.setdefault(m.language or "", str(m))
         message = messages.get(lang) or messages.get("en") or messages.get("") or next(iter(messages.values()), "")
         focus = report.value(node, sh.focusNode)
-        where = locator.where(focus)
+        component = _component(report.value(node, sh.sourceConstraintComponent))
+        where = (locator.where_used(focus, report.value(node, sh.value)) if component == "nctsh:UnknownTerm"
+                 else locator.where(focus))
+        if str(focus) in (user_graphs or {}):  # a result about a whole file
+            where.file = user_graphs[str(focus)]
         results.append(Result(
             focus=focus, path=report.value(node, sh.resultPath), value=report.value(node, sh.value),
             severity=severity if severity in SEVERITIES else "violation", message=message, messages=messages,
             source_shape=report.value(node, sh.sourceShape),
-            component=_component(report.value(node, sh.sourceConstraintComponent)),
+            component=component,
             shape_name=_shape_name(shapes_graph, report.value(node, sh.sourceShape)),
             file=where.file, line=where.line, focus_label=where.label, owner=where.owner))
     order = {s: i for i, s in enumerate(SEVERITIES)}
@@ -404,10 +459,10 @@ def _results(report, dataset, shapes_graph, lang: str) -> list[Result]:
 _WORDS = {
     "nl": {"violation": ("overtreding", "overtredingen"), "warning": ("waarschuwing", "waarschuwingen"),
            "info": ("melding", "meldingen"), "conforms": "voldoet", "fails": "voldoet niet",
-           "value": "waarde", "under": "in", "none": "Geen resultaten."},
+           "value": "waarde", "under": "in", "none": "Geen resultaten.", "bundled": "de meegeleverde graaf"},
     "en": {"violation": ("violation", "violations"), "warning": ("warning", "warnings"),
            "info": ("info", "infos"), "conforms": "conforms", "fails": "does not conform",
-           "value": "value", "under": "under", "none": "No results."},
+           "value": "value", "under": "under", "none": "No results.", "bundled": "the bundled graph"},
 }
 
 
@@ -422,7 +477,7 @@ def path_text(report_graph, path, prefixes: dict | None = None) -> str | None:
     if path is None:
         return None
     if not isinstance(path, BNode):
-        return compact(path, prefixes)
+        return terms.show(path, prefixes)
     alt = report_graph.value(path, sh.alternativePath)
     if alt is not None:
         return "|".join(path_text(report_graph, p, prefixes) for p in Collection(report_graph, alt))
@@ -435,11 +490,13 @@ def path_text(report_graph, path, prefixes: dict | None = None) -> str | None:
 
 
 def summary(report: Report, lang: str = "nl") -> str:
+    """'1 measure, 1 quote in my.ttl; 0 violations, 0 warnings, 0 infos: conforms (fail-on: violation)'."""
     words = _WORDS[lang]
     counts = report.counts()
     parts = [f"{counts[s]} {words[s][0] if counts[s] == 1 else words[s][1]}" for s in SEVERITIES]
     verdict = words["conforms"] if report.conforms else words["fails"]
-    return f"{', '.join(parts)}: {verdict} (fail-on: {report.fail_on})"
+    what = terms.describe(report.validated, terms.files_text(report.files) or words["bundled"], lang)
+    return f"{what}; {', '.join(parts)}: {verdict} (fail-on: {report.fail_on})"
 
 
 def render_text(report: Report, lang: str = "nl") -> str:
@@ -454,10 +511,11 @@ def render_text(report: Report, lang: str = "nl") -> str:
         if key != current:
             current = key
             where = f"{r.file}:{r.line}" if r.file and r.line else (r.file or "?")
-            name = (compact(r.focus, report.prefixes) if not _is_blank(r.focus)
+            name = ("" if r.component == "nctsh:NothingToValidate"
+                    else compact(r.focus, report.prefixes) if not _is_blank(r.focus)
                     else f"[ ] {words['under']} {compact(r.owner, report.prefixes)}")
             label = f'  "{r.focus_label}"' if r.focus_label else ""
-            lines.append(("" if not lines else "\n") + f"{where}  {name}{label}")
+            lines.append((("" if not lines else "\n") + f"{where}  {name}{label}").rstrip())
         path = path_text(report.graph, r.path, report.prefixes)
         lines.append(f"  {r.severity:<9}  {path + ': ' if path else ''}{r.message}")
         detail = []
@@ -474,7 +532,8 @@ def render_text(report: Report, lang: str = "nl") -> str:
 def render_json(report: Report) -> str:
     import json
 
-    return json.dumps({"conforms": report.conforms, "fail_on": report.fail_on,
+    return json.dumps({"conforms": report.conforms, "verdict": report.verdict, "validated": report.validated,
+                       "fail_on": report.fail_on,
                        "as_of": report.as_of.isoformat() if report.as_of else None, "files": report.files,
                        "counts": report.counts(),
                        "results": [dict(r.as_dict(report.prefixes), path=path_text(report.graph, r.path, report.prefixes))
@@ -501,4 +560,4 @@ def _show(term, prefixes: dict) -> str:
         text = str(term)
         text = text if len(text) <= 80 else text[:77] + "..."
         return f'"{text}"' + (f"@{term.language}" if term.language else "")
-    return compact(term, prefixes)
+    return terms.show(term, prefixes)

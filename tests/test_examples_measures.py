@@ -72,3 +72,25 @@ def test_example_quotes_are_verbatim(path, sources_dir):
 
     count, problems = check_quotes(load([paths.home() / "data" / "sources.ttl", path], bundled=False), sources_dir)
     assert count >= 1 and problems == []
+
+
+@pytest.mark.parametrize("path", VALID, ids=[p.stem for p in VALID])
+def test_valid_example_passes_check_too(path):
+    """One rulebook: what validate accepts, check accepts (its curation-only rules apply to data/)."""
+    from ncts_graph.hygiene import check
+    from ncts_graph.load import load
+
+    findings = check(load([path]), files=[path])
+    assert findings == [], [line for f in findings for line in f.lines()]
+
+
+@pytest.mark.parametrize("path", INVALID, ids=[p.stem for p in INVALID])
+def test_check_never_contradicts_validate_on_an_invalid_example(path):
+    """check may miss what only a shape says, but an error it reports is a violation validate reports too."""
+    from ncts_graph.hygiene import check
+    from ncts_graph.load import load
+
+    expected, as_of = expectations(path)
+    errors = [f for f in check(load([path]), files=[path]) if f.severity == "error"]
+    if errors:
+        assert any(e.startswith("violation ") for e in expected), [line for f in errors for line in f.lines()]

@@ -39,3 +39,45 @@ def test_every_constraint_has_nl_en_message_and_severity():
         assert langs(c, SH.message) >= {"nl", "en"}, c
         severity = SHAPES.value(c, SH.severity) if owner is None else SHAPES.value(owner, SH.severity)
         assert severity in (SH.Violation, SH.Warning, SH.Info), c
+
+
+# --- values of the right kind -------------------------------------------------------
+
+#: the shapes files of what a user writes: measures, legal bases, partners, quotes (and threats)
+KIND_FILES = ["measure.ttl", "legal-basis.ttl", "legal-basis-provenance.ttl", "partner.ttl", "quote.ttl", "threat.ttl"]
+#: constraints that fix whether a value is a node or a literal (sh:class: only nodes are instances)
+KIND = (SH["class"], SH.nodeKind, SH.datatype)
+
+
+def _path_key(graph, path):
+    from rdflib import BNode
+    from rdflib.collection import Collection
+
+    if isinstance(path, BNode):
+        alt = graph.value(path, SH.alternativePath)
+        if alt is not None:
+            return ("alt",) + tuple(map(str, Collection(graph, alt)))
+        return ("seq",) + tuple(map(str, Collection(graph, path)))
+    return (str(path),)
+
+
+@pytest.mark.parametrize("name", KIND_FILES)
+def test_every_property_says_whether_its_values_are_nodes_or_literals(name):
+    """A literal where a node is required (ncts:evidence "text") or a node where a literal is
+    required (rdfs:label ex:x) must fail: every property path a file constrains has, in that
+    file, a sh:class, sh:nodeKind or sh:datatype constraint; sh:node never stands alone."""
+    from rdflib import Graph
+
+    from ncts_graph import paths
+
+    g = Graph().parse(paths.home() / "shapes" / name)
+    paths_seen, kinded = {}, set()
+    for shape in set(g.subjects(SH.path, None)):
+        key = _path_key(g, g.value(shape, SH.path))
+        paths_seen[key] = shape
+        if any(g.value(shape, k) is not None for k in KIND):
+            kinded.add(key)
+        if g.value(shape, SH.node) is not None:
+            assert g.value(shape, SH.nodeKind) is not None, f"{name}: sh:node without sh:nodeKind on {key}"
+    missing = sorted(set(paths_seen) - kinded)
+    assert paths_seen and not missing, f"{name}: no value-kind constraint on {missing}"

@@ -149,7 +149,7 @@ def test_cli_text_report_is_made_for_people():
     assert '"Area ban with a partner without a role"' in lines[0]
     assert "violation" in lines[1] and "ncts:role:" in lines[1] and "exactly one role" in lines[1]
     assert "sh:MinCountConstraintComponent, nctsh:PartnerInvolvementShape" in lines[2]
-    assert lines[-1] == "1 violation, 0 warnings, 0 infos: does not conform (fail-on: violation)"
+    assert lines[-1] == f"1 measure, 1 quote in {bad}; 1 violation, 0 warnings, 0 infos: does not conform (fail-on: violation)"
 
 
 def test_cli_fail_on_and_as_of():
@@ -181,7 +181,7 @@ def test_cli_json_and_ttl_reports():
 def test_cli_bundled_graph():
     out = run_ncts("validate", "--lang", "en")
     assert out.returncode == 0, out.stderr
-    assert out.stdout.splitlines()[-1].startswith("0 violations, 2 warnings, ")
+    assert " in the bundled graph; 0 violations, 2 warnings, " in out.stdout.splitlines()[-1]
     quiet = run_ncts("validate", "--lang", "en", "--quiet")
     assert quiet.stdout.splitlines() == out.stdout.splitlines()[-1:]
 
