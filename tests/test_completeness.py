@@ -43,6 +43,9 @@ def test_the_threats_the_strategy_names_are_all_there(graph):
 def test_curator_additions_are_a_minority_and_always_explained(graph):
     stated = count(graph, "SELECT (COUNT(*) AS ?n) WHERE { ?m ncts:statedLegalBasis ?l }")
     curator = count(graph, "SELECT (COUNT(*) AS ?n) WHERE { ?m ncts:curatorLegalBasis ?l }")
-    assert stated >= 10 and curator > 0
+    # 8 links where the source names the basis itself (Twbmt x4, Wwft and AMLD5, Wet langdurig toezicht,
+    # the PGA bill); the working model is no longer counted as stated: the source presents it as a
+    # framework for cooperation, not as a legal basis (issue 11)
+    assert stated >= 8 and curator > 0
     assert count(graph, """SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE { ?m ncts:curatorLegalBasis ?l .
                            FILTER NOT EXISTS { ?m ncts:curatorNote ?note } }""") == 0

@@ -262,7 +262,7 @@ def test_remote_query_with_update_words_in_comments(pushed_endpoint, tmp_path):
     rq = tmp_path / "q.rq"
     rq.write_text("# title-en: which measures address freedom of movement? (add, delete, insert, load, move)\n"
                   "# description-en: drop nothing\n"
-                  "SELECT ?m WHERE { ?m ncts:restrictsRight right:freedom-of-movement } # movement\n")
+                  "SELECT ?m WHERE { ?m ncts:statedRestriction|ncts:curatorRestriction right:freedom-of-movement } # movement\n")
     remote = ncts_graph.query(str(rq), endpoint=pushed_endpoint)
     local = ncts_graph.query(str(rq))
     assert sorted(map(str, (r["m"] for r in remote))) == sorted(map(str, (r["m"] for r in local))) and len(remote) > 3
