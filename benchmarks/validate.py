@@ -51,7 +51,7 @@ def synthetic(n: int, path: Path) -> None:
   ncts:goal goal:verstoren-van-dreigingen ; ncts:measureType mtype:administrative ;
   ncts:addressesThreat threat:jihadisme ; {basis}
   ncts:involvement [ a ncts:PartnerInvolvement ; ncts:partner partner:nationale-politie ; ncts:role role:lead ] ;
-  ncts:restrictsRight right:privacy ;
+  ncts:curatorRestriction right:privacy ;
   ncts:proportionalityNote "Synthetisch {i}."@nl , "Synthetic {i}."@en ;
   ncts:evidence [ a ncts:Quote ; oa:hasSource src:ncts-2022-2026 ;
     oa:hasSelector [ a oa:TextQuoteSelector ; oa:exact "Synthetic quote {i}."@nl ] ] .

@@ -28,7 +28,7 @@ def test_python_api_names_stay_functions_after_use(graph):
     g = ncts_graph.load()
     first = ncts_graph.info(g)
     second = ncts_graph.info(g)
-    assert first == second and first["classes"]["ncts:Measure"] == 83
+    assert first == second and first["classes"]["ncts:Measure"] == 90
     ncts_graph.validate(graph=graph)
     ncts_graph.query("ASK { ?s ?p ?o }")
     for name in ("load", "info", "build", "validate", "query", "select", "check", "to_networkx"):

@@ -47,7 +47,7 @@ def test_measures_view_content(nets, graph):
     g = nets["measures"]
     types = {d["type"] for _n, d in g.nodes(data=True)}
     assert types == {"Measure", "Partner", "LegalBasis", "Threat", "Pillar"}
-    assert sum(1 for _n, d in g.nodes(data=True) if d["type"] == "Measure") == 83
+    assert sum(1 for _n, d in g.nodes(data=True) if d["type"] == "Measure") == 90
     exit_ban = "https://w3id.org/ncts-graph/measure/uitreisverbod"
     assert g.nodes[exit_ban]["label"] == "Exit ban" and g.nodes[exit_ban]["label_nl"] == "Uitreisverbod"
     assert g.nodes[exit_ban]["pillar"] == "Prevent"

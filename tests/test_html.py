@@ -52,8 +52,8 @@ def test_html_works_offline_search_click_quote(tmp_path, graph, browser):
     assert "<script src" not in text and "https://cdn" not in text and "unpkg" not in text
     page, blocked, errors = open_offline(browser, path)
     assert errors == [] and blocked == []
-    assert page.evaluate("cy.nodes().length") == 199
-    assert page.evaluate("cy.edges().length") == 462
+    assert page.evaluate("cy.nodes().length") == 209
+    assert page.evaluate("cy.edges().length") == 497
     # nodes are drawn: the canvas has coloured pixels
     assert page.evaluate("""() => { const cs = [...document.querySelectorAll('#cy canvas')];
         return cs.some(c => { const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
@@ -87,7 +87,7 @@ def test_filters_by_type_and_pillar(tmp_path, graph, browser):
     page, _blocked, errors = open_offline(browser, path)
     visible = "cy.nodes().filter(n => !n.hasClass('hidden')).length"
     page.uncheck("#legend input[data-type=Partner]")
-    assert page.evaluate(visible) == 199 - 51
+    assert page.evaluate(visible) == 209 - 55
     page.check("#legend input[data-type=Partner]")
     page.select_option("#pillar", "Vervolgen")
     shown = page.evaluate("cy.nodes().filter(n => !n.hasClass('hidden') && n.data('type') === 'Measure').length")

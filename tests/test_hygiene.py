@@ -52,3 +52,17 @@ def test_check_fires_on_its_fixture(rq):
     assert rows, f"{rq.name} found nothing in {fixture.name}"
     flat = " ".join(str(v) for row in rows for v in row.values())
     assert expect in flat, f"{rq.name}: expected {expect!r} in findings, got {flat[:300]}"
+
+
+def test_data_and_docs_cite_registers_not_curation_tooling():
+    """A reader can check an identifier in its official register; how the curator found it (search
+    tools, repository mirrors, hit ids) is no citation and has no place in the data or the docs."""
+    import re
+
+    root = Path(__file__).resolve().parent.parent
+    tooling = re.compile(r"find_string|hit id|search tools?|searchable (page|copy)|pages corpus|GitHub|laws-markdown", re.I)
+    files = [*sorted((root / "data").glob("*.ttl")), *sorted((root / "docs").glob("*.md")),
+             root / "README.md", root / "ontology" / "ncts.ttl"]
+    found = [f"{f.name}:{n}: {line.strip()[:80]}" for f in files
+             for n, line in enumerate(f.read_text(encoding="utf-8").splitlines(), 1) if tooling.search(line)]
+    assert found == [], "\n".join(found)

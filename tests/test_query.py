@@ -32,9 +32,10 @@ def test_queries_lists_the_library():
 
 def test_query_formats():
     table = run_ncts("query", "-e", "SELECT ?m WHERE { ?m ncts:addressesThreat threat:pgee } ORDER BY ?m")
-    assert table.returncode == 0 and "m:aanpak-pgee" in table.stdout and table.stdout.rstrip().endswith("(3 rows)")
+    assert table.returncode == 0 and "m:aanpak-pgee" in table.stdout and table.stdout.rstrip().endswith("(4 rows)")
     csv = run_ncts("query", "--format", "csv", "-e", "SELECT ?m WHERE { ?m ncts:addressesThreat threat:pgee } ORDER BY ?m")
     assert csv.stdout.splitlines() == ["m", "https://w3id.org/ncts-graph/measure/aanpak-pgee",
+                                       "https://w3id.org/ncts-graph/measure/herbezinning-bevoegdheden-informatiedeling-pgee",
                                        "https://w3id.org/ncts-graph/measure/ontwikkeling-nieuwe-aanslagmiddelen",
                                        "https://w3id.org/ncts-graph/measure/samenwerking-veiligheid-en-zorg-pgee"]
     md = run_ncts("query", "--format", "md", "-e", "SELECT ?n WHERE { BIND(1 AS ?n) }")
@@ -117,7 +118,7 @@ def test_unknown_parameter_of_a_library_query(tmp_path):
     out = run_ncts("query", rq, "-p", "threat=threat:pgee")
     assert out.returncode == 2 and "unknown parameter 'threat'" in out.stderr and "its parameters: t" in out.stderr
     ok = run_ncts("query", rq, "--format", "csv", "-p", "t=threat:pgee")
-    assert ok.returncode == 0 and len(ok.stdout.splitlines()) == 4
+    assert ok.returncode == 0 and len(ok.stdout.splitlines()) == 5
 
 
 def test_python_api_forms_and_dataframe():
@@ -191,11 +192,11 @@ Q = "SELECT ?m WHERE { ?m ncts:addressesThreat threat:pgee } ORDER BY ?m"
 
 
 @pytest.mark.parametrize("accept, ctype, check", [
-    ("application/sparql-results+json", "application/sparql-results+json", lambda b: len(json.loads(b)["results"]["bindings"]) == 3),
-    ("application/sparql-results+xml", "application/sparql-results+xml", lambda b: b.count("<result>") == 3),
-    ("text/csv", "text/csv", lambda b: b.splitlines()[0] == "m" and len(b.splitlines()) == 4),
+    ("application/sparql-results+json", "application/sparql-results+json", lambda b: len(json.loads(b)["results"]["bindings"]) == 4),
+    ("application/sparql-results+xml", "application/sparql-results+xml", lambda b: b.count("<result>") == 4),
+    ("text/csv", "text/csv", lambda b: b.splitlines()[0] == "m" and len(b.splitlines()) == 5),
     ("text/tab-separated-values", "text/tab-separated-values", lambda b: b.splitlines()[1].startswith("<https://")),
-    ("text/html;q=0.5, text/csv", "text/csv", lambda b: len(b.splitlines()) == 4),
+    ("text/html;q=0.5, text/csv", "text/csv", lambda b: len(b.splitlines()) == 5),
 ])
 def test_endpoint_content_negotiation(endpoint, accept, ctype, check):
     status, got, body = http(endpoint + "/sparql?" + urllib.parse.urlencode({"query": Q}), headers={"Accept": accept})
@@ -204,10 +205,10 @@ def test_endpoint_content_negotiation(endpoint, accept, ctype, check):
 
 def test_endpoint_post_forms_and_graphs(endpoint):
     status, _, body = http(endpoint + "/sparql", data=Q.encode(), headers={"Content-Type": "application/sparql-query"})
-    assert status == 200 and len(json.loads(body)["results"]["bindings"]) == 3
+    assert status == 200 and len(json.loads(body)["results"]["bindings"]) == 4
     status, _, body = http(endpoint + "/sparql", data=urllib.parse.urlencode({"query": Q}).encode(),
                            headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": "text/csv"})
-    assert status == 200 and len(body.splitlines()) == 4
+    assert status == 200 and len(body.splitlines()) == 5
     status, ctype, body = http(endpoint + "/sparql?" + urllib.parse.urlencode(
         {"query": "CONSTRUCT WHERE { m:meldplicht rdfs:label ?l }"}), headers={"Accept": "text/turtle"})
     assert status == 200 and ctype.startswith("text/turtle") and "Meldplicht" in body
@@ -220,7 +221,7 @@ def test_endpoint_with_sparqlwrapper(endpoint):
     client.setQuery("PREFIX ncts: <https://w3id.org/ncts-graph/def#> SELECT (COUNT(?m) AS ?n) WHERE { ?m a ncts:Measure }")
     client.setReturnFormat(JSON)
     answer = client.query().convert()
-    assert int(answer["results"]["bindings"][0]["n"]["value"]) == 83
+    assert int(answer["results"]["bindings"][0]["n"]["value"]) == 90
     assert ncts_graph.query(Q, endpoint=endpoint + "/sparql") == ncts_graph.query(Q)
 
 
@@ -266,7 +267,7 @@ def test_remote_query_with_update_words_in_comments(pushed_endpoint, tmp_path):
     rq = tmp_path / "q.rq"
     rq.write_text("# title-en: which measures address freedom of movement? (add, delete, insert, load, move)\n"
                   "# description-en: drop nothing\n"
-                  "SELECT ?m WHERE { ?m ncts:restrictsRight right:freedom-of-movement } # movement\n")
+                  "SELECT ?m WHERE { ?m ncts:statedRestriction|ncts:curatorRestriction right:freedom-of-movement } # movement\n")
     remote = ncts_graph.query(str(rq), endpoint=pushed_endpoint)
     local = ncts_graph.query(str(rq))
     assert sorted(map(str, (r["m"] for r in remote))) == sorted(map(str, (r["m"] for r in local))) and len(remote) > 3
