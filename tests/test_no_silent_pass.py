@@ -54,11 +54,11 @@ def prefix_typo(tmp_path):  # threat: bound to .../threats/ (rdflib would call i
 
 def test_summary_says_what_was_validated():
     report = validate([VALID], lang="en", as_of="2026-11-23")
-    assert report.validated == {"measures": 1, "legal_bases": 0, "partners": 0, "quotes": 1}
+    assert report.validated == {"measures": 1, "legal_bases": 0, "partners": 0, "quotes": 2}
     assert report.conforms and report.verdict == "conforms"
     last = render_text(report, "en").splitlines()[-1]
-    assert last == f"1 measure, 1 quote in {VALID}; 0 violations, 0 warnings, 0 infos: conforms (fail-on: violation)"
-    assert render_text(report, "nl").splitlines()[-1].startswith(f"1 maatregel, 1 citaat in {VALID}; 0 overtredingen")
+    assert last == f"1 measure, 2 quotes in {VALID}; 0 violations, 0 warnings, 0 infos: conforms (fail-on: violation)"
+    assert render_text(report, "nl").splitlines()[-1].startswith(f"1 maatregel, 2 citaten in {VALID}; 0 overtredingen")
 
 
 def test_mistyped_namespace_is_not_a_pass(slash_namespace):
@@ -112,7 +112,7 @@ def test_text_json_and_ttl_carry_the_same_counts_and_verdict(property_typo):
     out = run_ncts("validate", "--format", "json", "--lang", "en", property_typo)
     data = json.loads(out.stdout)
     assert out.returncode == 1 and data["verdict"] == "does not conform" and data["conforms"] is False
-    assert data["validated"] == {"measures": 1, "legal_bases": 0, "partners": 0, "quotes": 1}
+    assert data["validated"] == {"measures": 1, "legal_bases": 0, "partners": 0, "quotes": 2}
     assert any(r["component"] == "nctsh:UnknownTerm" and r["value"] == "ncts:curatorLegalbasis" for r in data["results"])
     ttl = run_ncts("validate", "--format", "ttl", property_typo)
     report = Graph().parse(data=ttl.stdout, format="turtle")
@@ -142,7 +142,7 @@ def test_check_on_a_file_reports_only_that_files_nodes():
     out = run_ncts("check", VALID)
     assert out.returncode == 0, out.stdout
     assert "law:twbmt" not in out.stdout  # a bundled law's warning is not about the user's file
-    assert out.stdout.splitlines()[-1] == f"1 measure, 1 quote in {VALID} (with the bundled graph); 0 errors, 0 warnings"
+    assert out.stdout.splitlines()[-1] == f"1 measure, 2 quotes in {VALID} (with the bundled graph); 0 errors, 0 warnings"
 
 
 def test_quotes_on_a_file_without_quotes_fails(tmp_path, nothing):
@@ -158,12 +158,12 @@ def test_quotes_on_a_file_names_unknown_terms(property_typo):
     out = run_ncts("quotes", property_typo)
     assert out.returncode == 1
     assert "unknown term: ncts:curatorLegalbasis" in out.stdout and "did you mean ncts:curatorLegalBasis?" in out.stdout
-    assert f"quotes checked: 1 in {property_typo}; 0 not verbatim, 1 unknown terms" in out.stderr
+    assert f"quotes checked: 2 in {property_typo}; 0 not verbatim, 1 unknown terms" in out.stderr
 
 
 def test_quotes_on_a_good_file_says_how_many():
     out = run_ncts("quotes", VALID)
-    assert out.returncode == 0 and out.stdout.strip() == f"quotes checked: 1 in {VALID}; 0 not verbatim, 0 unknown terms"
+    assert out.returncode == 0 and out.stdout.strip() == f"quotes checked: 2 in {VALID}; 0 not verbatim, 0 unknown terms"
 
 
 # --- query parameters --------------------------------------------------------------
