@@ -18,6 +18,7 @@ from . import paths
 from .errors import NctsError
 
 _HERE = Path(__file__).resolve().parent / "html"
+IMPORTANT = 60  # labelled at the initial zoom (all nodes of a view up to this many)
 _HIDDEN = {"label", "label_nl", "label_en", "type", "class", "short_label"}
 
 
@@ -54,13 +55,14 @@ def page_data(data) -> dict:
     scale = 220 + 38 * n ** 0.5
     degree = dict(g.degree(weight="weight"))
     top = max(degree.values(), default=1) or 1
+    important = set(important_nodes(g, degree))
     nodes = []
     for v, d in g.nodes(data=True):
         x, y = pos[v]
         nodes.append({"id": v, "label": d["label"], "label_nl": d["label_nl"], "label_en": d["label_en"],
                       "short": short(d, 34), "type": d["type"], "cls": d.get("class", d["type"]),
                       "curie": d.get("curie", v), "pillar": d.get("pillar", ""),
-                      "size": round(10 + 26 * (degree.get(v, 0) / top) ** 0.5, 1),
+                      "size": round(10 + 26 * (degree.get(v, 0) / top) ** 0.5, 1), "important": v in important,
                       "x": round(x * scale, 1), "y": round(-y * scale, 1),
                       "attrs": {k: val for k, val in d.items() if k not in _HIDDEN}})
     edges = [{"s": u, "t": v, "label": d["label"], "predicate": d["predicate"], "weight": d.get("weight", 1),
@@ -73,6 +75,15 @@ def page_data(data) -> dict:
             "directed": g.is_directed(), "nodes": nodes, "edges": edges, "quotes": data.quotes,
             "types": [{"type": t, "count": c} for t, c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))],
             "colours": {t: colour(t) for t in {*counts, *TYPE_COLOURS}}, "pillars": pillars}
+
+
+def important_nodes(g, degree: dict) -> list:
+    """The nodes labelled at every zoom: all of a small view, else the most connected ones
+    (up to IMPORTANT, at most a tenth of the view), ties by IRI."""
+    if len(g) <= IMPORTANT:
+        return list(g)
+    ranked = sorted(g, key=lambda v: (-degree.get(v, 0), v))
+    return ranked[:max(20, min(IMPORTANT, len(g) // 10))]
 
 
 def render(data) -> str:
