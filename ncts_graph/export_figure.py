@@ -323,7 +323,7 @@ def draw_view(g, path: Path, fmt: str) -> None:
     import matplotlib
 
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "ncts-graph",
-                                "font.family": "DejaVu Sans"}):
+                                "font.family": "sans-serif", "font.sans-serif": ["DejaVu Sans", "Bitstream Vera Sans"]}):
         fig, _texts = draw(g)
         fig.savefig(str(path), format=fmt, dpi=200, metadata={"Date": None} if fmt == "svg" else None)
 
