@@ -120,16 +120,34 @@ def _labelled_at_current_zoom(page) -> list[str]:
         .map(n => n.data('label'))""")
 
 
+def _overlapping_labels(page) -> list:
+    """Pairs of drawn labels whose boxes (as cytoscape measures the rendered text) overlap."""
+    return page.evaluate("""(() => {
+        const ns = cy.nodes().filter(n => !n.hasClass('hidden') && n.style('label') &&
+            parseFloat(n.style('font-size')) * cy.zoom() >= parseFloat(n.style('min-zoomed-font-size')));
+        const bb = ns.map(n => [n.data('label'), n.boundingBox({includeNodes: false, includeEdges: false, includeLabels: true})]);
+        const out = [], tol = 1 / cy.zoom();
+        for (let i = 0; i < bb.length; i++) for (let j = i + 1; j < bb.length; j++) {
+          const a = bb[i][1], b = bb[j][1];
+          if (Math.min(a.x2, b.x2) - Math.max(a.x1, b.x1) > tol && Math.min(a.y2, b.y2) - Math.max(a.y1, b.y1) > tol)
+            out.push([bb[i][0], bb[j][0]]);
+        }
+        return out; })()""")
+
+
 def test_labels_at_initial_zoom(tmp_path, graph, browser):
     path = export(graph, "measures", "html", tmp_path / "m.html", lang="en")
     page, _blocked, errors = open_offline(browser, path)
     assert page.evaluate("cy.zoom()") < 0.5  # the fitted view of 199 nodes is zoomed out
     shown = _labelled_at_current_zoom(page)
     assert len(shown) >= 15 and "NCTV" in " ".join(shown)
+    assert _overlapping_labels(page) == []
     page.screenshot(path=str((ARTIFACTS.mkdir(exist_ok=True) or ARTIFACTS) / "html-measures-initial.png"))
     small = export(graph, "partners", "html", tmp_path / "p.html", lang="en")  # few nodes: every label
     page, _blocked, errors2 = open_offline(browser, small)
     assert len(_labelled_at_current_zoom(page)) == page.evaluate("cy.nodes().length") == 55
+    assert _overlapping_labels(page) == []
+    page.screenshot(path=str(ARTIFACTS / "html-partners-initial.png"))
     assert errors == errors2 == []
 
 
