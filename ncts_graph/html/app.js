@@ -63,12 +63,16 @@
   /* labels of the important nodes (all, in a small view) at every zoom: their font grows as the
      view zooms out, so the initial, fitted view is labelled; other labels appear on zooming in */
   var important = cy.nodes().filter(function (node) { return byId[node.id()].important; });
-  function labelImportant() {
-    var size = Math.max(9, 10 / cy.zoom());
+  var labelSize = 0, labelFrame = 0;
+  function labelImportant() {  /* at most once a frame, and only when the size changes by a step */
+    labelFrame = 0;
+    var size = Math.max(9, Math.round(20 / cy.zoom()) / 2);
+    if (size === labelSize) return;
+    labelSize = size;
     important.style({ "font-size": size, "min-zoomed-font-size": 0, "text-max-width": 12 * size, "text-wrap": "wrap" });
   }
   labelImportant();
-  cy.on("zoom", labelImportant);
+  cy.on("zoom", function () { if (!labelFrame) labelFrame = requestAnimationFrame(labelImportant); });
 
   /* legend = type filter */
   var hiddenTypes = {}, pillar = "";
