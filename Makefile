@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench js chromium format-checks figures clean
+.PHONY: run test bench js chromium format-checks clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/figures.py
 
 ## figures: the README's two figures in docs/img/ (after a change to the data or to the figures)
+.PHONY: figures
 figures: $(STAMP)
 	$(BIN)/ncts export --view partners --format svg --lang en -o docs/img/partners.svg
 	$(BIN)/ncts export --view measures --format svg --lang en -o docs/img/measures.svg
