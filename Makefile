@@ -51,6 +51,13 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/validate.py
 	$(BIN)/python benchmarks/query.py
 	$(BIN)/python benchmarks/export.py
+	$(BIN)/python benchmarks/figures.py
+
+## figures: the README's two figures in docs/img/ (after a change to the data or to the figures)
+.PHONY: figures
+figures: $(STAMP)
+	$(BIN)/ncts export --view partners --format svg --lang en -o docs/img/partners.svg
+	$(BIN)/ncts export --view measures --format svg --lang en -o docs/img/measures.svg
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .cache

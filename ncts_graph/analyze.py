@@ -93,7 +93,22 @@ def analyze(graph, lang: str = "nl") -> dict[str, dict]:
                stated.get(v, 0) + curator.get(v, 0)] for v in laws]
     expiry.sort(key=lambda r: (r[0] == "", r[0], r[1]))
     out["expiry"] = _table(text["expiry"], ["valid_until", "legal_basis", "curie", "valid_from", "status", "measures"], expiry)
+    _mark_groups(out, partners)
     return out
+
+
+def _mark_groups(tables: dict[str, dict], partners) -> None:
+    """A last column ``kind`` (organisation, or group for a ncts:PartnerGroup such as
+    "Municipalities") in the partner tables: a group is not one more partner."""
+    from .export_figure import category
+
+    kinds = {d["curie"]: "group" if category(d) == "PartnerGroup" else "organisation" for _v, d in partners.nodes(data=True)}
+    for name in ("centrality", "per_partner"):
+        t = tables[name]
+        at = t["columns"].index("curie")
+        t["columns"].append("kind")
+        for row in t["rows"]:
+            row.append(kinds.get(row[at], "organisation"))
 
 
 def _measure_counts(g, predicate: str) -> dict[str, int]:
@@ -201,6 +216,7 @@ def figures(graph, tables: dict[str, dict], directory: Path, lang: str = "nl") -
     except OSError as exc:
         raise NctsError(f"{directory}: cannot create the folder ({exc.strerror})") from None
     plt.rcParams["svg.hashsalt"] = "ncts-graph"
+    plt.rcParams["svg.fonttype"] = "none"  # text stays <text> (editable), not glyph paths
     written: list[Path] = []
 
     def save(fig, stem: str) -> None:
@@ -236,26 +252,95 @@ def figures(graph, tables: dict[str, dict], directory: Path, lang: str = "nl") -
     for name, stem, col in (("per_partner", "measures-per-partner", 2), ("per_legal_basis", "measures-per-legal-basis", 2)):
         t = tables[name]
         rows = t["rows"][:30]
-        fig, ax = plt.subplots(figsize=(8, 0.6 + 0.24 * len(rows)))
-        ax.barh([r[0][:60] for r in rows][::-1], [r[col] for r in rows][::-1], color="#0072B2")
-        ax.tick_params(labelsize=7)
-        ax.set_xlabel("measures" if lang == "en" else "maatregelen")
-        ax.set_title(t["title"] + (" (top 30)" if len(t["rows"]) > 30 else ""), fontsize=9, loc="left")
+        fig = _bars(t, rows, col, lang)
         save(fig, stem)
 
-    t = tables["expiry"]
-    dated = [r for r in t["rows"] if r[0]]
-    if dated:
-        import datetime as dt
-
-        fig, ax = plt.subplots(figsize=(8, 0.8 + 0.35 * len(dated)))
-        for i, r in enumerate(dated):
-            end = dt.date.fromisoformat(r[0][:10])
-            start = dt.date.fromisoformat(r[3][:10]) if r[3] else end
-            ax.plot([start, end], [i, i], color="#009E73", linewidth=4, solid_capstyle="butt")
-            ax.plot([end], [i], marker="|", color="#D55E00", markersize=12)
-        ax.set_yticks(range(len(dated)), [f"{r[1][:55]} ({r[5]})" for r in dated], fontsize=7)
-        ax.invert_yaxis()
-        ax.set_title(t["title"] + (" (n measures)" if lang == "en" else " (n maatregelen)"), fontsize=9, loc="left")
+    fig = _timeline(tables["expiry"], lang)
+    if fig is not None:
         save(fig, "legal-bases-expiry")
     return written
+
+
+_FIG_TEXT = {"en": {"measures": "measures", "group": "partner group", "organisation": "organisation", "today": "today",
+                    "bill": "bill: not yet in force", "ends": "ends", "n": "measures", "since": "in force since"},
+             "nl": {"measures": "maatregelen", "group": "partnergroep", "organisation": "organisatie", "today": "vandaag",
+                    "bill": "wetsvoorstel: nog niet in werking", "ends": "eindigt", "n": "maatregelen",
+                    "since": "geldig sinds"}}
+
+
+def _bars(t: dict, rows: list, col: int, lang: str):
+    """Horizontal bars with whole labels (wrapped at spaces, never cut); partner groups hatched."""
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Patch
+
+    from .export_figure import wrap
+
+    words = _FIG_TEXT[lang]
+    labels = [wrap(r[0], 60) for r in rows]
+    lines = max((label.count("\n") + 1 for label in labels), default=1)
+    fig, ax = plt.subplots(figsize=(8.5, 0.9 + 0.125 * lines * len(rows)))  # rows as high as the highest label
+    kind = t["columns"].index("kind") if "kind" in t["columns"] else None
+    groups = [kind is not None and r[kind] == "group" for r in rows]
+    bars = ax.barh(range(len(rows)), [r[col] for r in rows], color=["#E69F00" if g else "#0072B2" for g in groups],
+                   hatch=None)
+    for bar, g in zip(bars, groups):
+        if g:
+            bar.set_hatch("////")
+            bar.set_edgecolor("white")
+    ax.set_yticks(range(len(rows)), labels, fontsize=7)
+    ax.invert_yaxis()
+    ax.tick_params(axis="x", labelsize=7)
+    ax.set_xlabel(words["measures"])
+    if any(groups):
+        ax.legend(handles=[Patch(color="#0072B2", label=words["organisation"]),
+                           Patch(facecolor="#E69F00", hatch="////", edgecolor="white", label=words["group"])],
+                  fontsize=7, frameon=False, loc="lower right")
+    ax.set_title(t["title"] + (" (top 30)" if len(t["rows"]) > 30 else ""), fontsize=9, loc="left")
+    return fig
+
+
+def _timeline(t: dict, lang: str, today=None):
+    """Every legal basis with an end date or the status of a bill, on a time axis with a line at
+    today: a bar from the start (where known) to the end date; a bill, dated nowhere, as a dashed
+    bar from today on. None when there is nothing to draw."""
+    import datetime as dt
+
+    import matplotlib.dates as mdates
+    import matplotlib.pyplot as plt
+
+    from .export_figure import wrap
+
+    words = _FIG_TEXT[lang]
+    today = today or dt.date.today()
+    bills = ("bill", "wetsvoorstel")
+    rows = [r for r in t["rows"] if r[0] or str(r[4]).lower().startswith(bills)]
+    if not rows:
+        return None
+    dates = [dt.date.fromisoformat(x[:10]) for r in rows for x in (r[0], r[3]) if x] + [today]
+    lo, hi = min(dates) - dt.timedelta(days=365), max(dates) + dt.timedelta(days=3 * 365)
+    labels = [wrap(f"{r[1]} ({r[5]} {words['n']})", 46) for r in rows]
+    lines = sum(label.count("\n") + 1 for label in labels)
+    fig, ax = plt.subplots(figsize=(9, 1.2 + 0.16 * lines + 0.12 * len(rows)))
+    for i, r in enumerate(rows):
+        if r[0]:
+            end = dt.date.fromisoformat(r[0][:10])
+            start = dt.date.fromisoformat(r[3][:10]) if r[3] else lo
+            ax.barh(i, (end - start).days, left=start, height=0.5, color="#009E73")
+            ax.annotate(f"{words['ends']} {end.isoformat()} ({r[4]})", (end, i), xytext=(4, 0),
+                        textcoords="offset points", va="center", fontsize=7)
+        else:
+            ax.barh(i, (hi - today).days, left=today, height=0.5, facecolor="none", edgecolor="#CC79A7",
+                    linestyle="--", linewidth=1.2)
+            ax.annotate(f"{words['bill']} ({r[4]})", (today, i), xytext=(4, 0), textcoords="offset points",
+                        va="center", fontsize=7, color="#7a3d6a")
+    ax.axvline(today, color="#D55E00", linewidth=1.2, linestyle=":")
+    ax.annotate(f"{words['today']} ({today.isoformat()})", (today, -0.7), ha="center", va="bottom", fontsize=7,
+                color="#D55E00")
+    ax.set_yticks(range(len(rows)), labels, fontsize=7)
+    ax.set_ylim(len(rows) - 0.4, -1.0)
+    ax.set_xlim(lo, hi)
+    ax.xaxis.set_major_locator(mdates.YearLocator(2))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    ax.tick_params(axis="x", labelsize=7)
+    ax.set_title(t["title"], fontsize=9, loc="left")
+    return fig

@@ -17,7 +17,7 @@ def sector_layout(g) -> dict:
     total = max(len(g), 1)
     pos, start = {}, 0.0
     for node_type in sorted(by_type, key=lambda t: (-len(by_type[t]), t)):
-        members = sorted(by_type[node_type], key=lambda n: (g.nodes[n].get("pillar", ""), g.nodes[n].get("label", ""), n))
+        members = sorted(by_type[node_type])  # by IRI: the same positions in every language
         width = 2 * math.pi * len(members) / total
         cols = max(1, int(math.sqrt(len(members) * width / (2 * math.pi)) * 2) or 1)
         for i, n in enumerate(members):
@@ -33,7 +33,7 @@ def force_layout(g, iterations: int | None = None, seed: int = 7) -> dict:
     """Fruchterman-Reingold in numpy (dense, in row blocks), started from the sector layout."""
     import numpy as np
 
-    nodes = list(g.nodes())
+    nodes = sorted(g.nodes())  # by IRI, never by label: the same layout in every language
     n = len(nodes)
     if n == 0:
         return {}
@@ -71,6 +71,38 @@ def force_layout(g, iterations: int | None = None, seed: int = 7) -> dict:
         t -= 0.1 / (iterations + 1)
     pos /= max(np.abs(pos).max(), 1e-9)
     return {v: (float(pos[i, 0]), float(pos[i, 1])) for i, v in enumerate(nodes)}
+
+
+def remove_overlaps(centres, half, iterations: int = 2000, gap: float = 0.0):
+    """Move the boxes (centre, half width and height; numpy arrays n x 2) apart until none overlap
+    (each overlapping pair is pushed apart along the axis of least overlap, half each way): the
+    layout keeps its shape while labels and markers get room. Deterministic. Returns new centres."""
+    import numpy as np
+
+    c = np.array(centres, dtype=float)
+    h = np.asarray(half, dtype=float) + gap / 2
+    n = len(c)
+    if n < 2:
+        return c
+    tie = np.sign(np.arange(n)[:, None] - np.arange(n)[None, :])  # pushes identical centres apart
+    for _ in range(iterations):
+        d = c[:, None, :] - c[None, :, :]
+        overlap = h[:, None, :] + h[None, :, :] - np.abs(d)
+        hit = (overlap[..., 0] > 1e-9) & (overlap[..., 1] > 1e-9)
+        np.fill_diagonal(hit, False)
+        if not hit.any():
+            break
+        axis = (overlap[..., 1] < overlap[..., 0]).astype(int)  # 0: move in x, 1: in y
+        sign = np.where(np.sign(np.take_along_axis(d, axis[..., None], 2)[..., 0]) == 0, tie,
+                        np.sign(np.take_along_axis(d, axis[..., None], 2)[..., 0]))
+        amount = np.take_along_axis(overlap, axis[..., None], 2)[..., 0] * 0.5 + 1e-6
+        push = np.where(hit, sign * amount, 0.0)
+        move = np.zeros_like(c)
+        move[:, 0] = (push * (axis == 0)).sum(1)
+        move[:, 1] = (push * (axis == 1)).sum(1)
+        counts = np.maximum(hit.sum(1), 1)[:, None]
+        c += move / np.sqrt(counts)  # damped where a box is hit many times: no oscillation
+    return c
 
 
 def layout(g) -> dict:

@@ -22,7 +22,7 @@ _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 _RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 _RDFS_COMMENT = "http://www.w3.org/2000/01/rdf-schema#comment"
 _NODE_ATTRS = ("short_label", "type", "class", "definition", "pillar", "strategy", "status", "valid_from",
-               "valid_until", "identifier", "partner_type")
+               "valid_until", "identifier", "partner_type", "restricts_right", "proportionality_note")
 
 
 def views_dir() -> Path:

@@ -111,3 +111,71 @@ def test_html_stays_responsive_with_thousands_of_nodes(tmp_path, browser):
         return performance.now() - t0; }""")
     assert took < 1000, f"10 zoom+pan steps took {took:.0f} ms"
     page.screenshot(path=str((ARTIFACTS.mkdir(exist_ok=True) or ARTIFACTS) / "html-synthetic-3000.png"))
+
+
+def _labelled_at_current_zoom(page) -> list[str]:
+    """Labels cytoscape draws now: a label whose font, at this zoom, reaches min-zoomed-font-size."""
+    return page.evaluate("""cy.nodes().filter(n => !n.hasClass('hidden') && n.style('label') &&
+        parseFloat(n.style('font-size')) * cy.zoom() >= parseFloat(n.style('min-zoomed-font-size')))
+        .map(n => n.data('label'))""")
+
+
+def _overlapping_labels(page) -> list:
+    """Pairs of drawn labels whose boxes (as cytoscape measures the rendered text) overlap."""
+    return page.evaluate("""(() => {
+        const ns = cy.nodes().filter(n => !n.hasClass('hidden') && n.style('label') &&
+            parseFloat(n.style('font-size')) * cy.zoom() >= parseFloat(n.style('min-zoomed-font-size')));
+        const bb = ns.map(n => [n.data('label'), n.boundingBox({includeNodes: false, includeEdges: false, includeLabels: true})]);
+        const out = [], tol = 1 / cy.zoom();
+        for (let i = 0; i < bb.length; i++) for (let j = i + 1; j < bb.length; j++) {
+          const a = bb[i][1], b = bb[j][1];
+          if (Math.min(a.x2, b.x2) - Math.max(a.x1, b.x1) > tol && Math.min(a.y2, b.y2) - Math.max(a.y1, b.y1) > tol)
+            out.push([bb[i][0], bb[j][0]]);
+        }
+        return out; })()""")
+
+
+def test_labels_at_initial_zoom(tmp_path, graph, browser):
+    path = export(graph, "measures", "html", tmp_path / "m.html", lang="en")
+    page, _blocked, errors = open_offline(browser, path)
+    assert page.evaluate("cy.zoom()") < 0.5  # the fitted view of 199 nodes is zoomed out
+    shown = _labelled_at_current_zoom(page)
+    assert len(shown) >= 15 and "NCTV" in " ".join(shown)
+    assert _overlapping_labels(page) == []
+    page.screenshot(path=str((ARTIFACTS.mkdir(exist_ok=True) or ARTIFACTS) / "html-measures-initial.png"))
+    small = export(graph, "partners", "html", tmp_path / "p.html", lang="en")  # few nodes: every label
+    page, _blocked, errors2 = open_offline(browser, small)
+    assert len(_labelled_at_current_zoom(page)) == page.evaluate("cy.nodes().length") == 55
+    assert _overlapping_labels(page) == []
+    page.screenshot(path=str(ARTIFACTS / "html-partners-initial.png"))
+    assert errors == errors2 == []
+
+
+def test_pillar_filter_after_search_refits(tmp_path, graph, browser):
+    path = export(graph, "measures", "html", tmp_path / "m.html", lang="en")
+    page, _blocked, errors = open_offline(browser, path)
+    page.fill("#search", "exit ban")
+    page.wait_for_selector("#results li")
+    page.click("#results li >> nth=0")  # zooms in on one measure
+    page.wait_for_timeout(100)
+    page.select_option("#pillar", "Prosecute")
+    page.wait_for_timeout(400)
+    inside = page.evaluate("""(() => { const bb = cy.nodes().not('.hidden').boundingBox(), ex = cy.extent();
+        return [bb.x1 >= ex.x1 - 1, bb.x2 <= ex.x2 + 1, bb.y1 >= ex.y1 - 1, bb.y2 <= ex.y2 + 1]; })()""")
+    assert inside == [True, True, True, True]
+    assert page.evaluate("cy.nodes().not('.hidden').length") < 199
+    assert errors == []
+
+
+def test_search_finds_restricted_rights_and_notes(tmp_path, graph, browser):
+    path = export(graph, "measures", "html", tmp_path / "m.html", lang="en")
+    page, _blocked, errors = open_offline(browser, path)
+    page.fill("#search", "freedom of movement")
+    page.wait_for_selector("#results li")
+    hits = page.locator("#results li").all_inner_texts()
+    assert len(hits) >= 10 and any(h.startswith("Exit ban") for h in hits)
+    page.click("#results li >> text=Exit ban")
+    page.wait_for_selector("#panel-label")
+    panel = page.inner_text("#panel")
+    assert "restricts_right" in panel and "Freedom of movement" in panel and "proportionality_note" in panel
+    assert errors == []

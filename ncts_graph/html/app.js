@@ -52,7 +52,27 @@
   });
   window.cy = cy;
   var byId = {};
-  DATA.nodes.forEach(function (n) { byId[n.id] = n; n.key = (n.label_nl + " " + n.label_en + " " + n.curie).toLowerCase(); });
+  /* searched: labels, curie, and what a measure restricts (rights, proportionality note) */
+  DATA.nodes.forEach(function (n) {
+    byId[n.id] = n;
+    n.name = [n.label_nl, n.label_en, n.curie].join(" ").toLowerCase();
+    n.key = [n.name, n.attrs.restricts_right || "", n.attrs.proportionality_note || "",
+             n.attrs.definition || ""].join(" ").toLowerCase();
+  });
+
+  /* labels of the important nodes (all, in a small view) at every zoom: their font grows as the
+     view zooms out, so the initial, fitted view is labelled; other labels appear on zooming in */
+  var important = cy.nodes().filter(function (node) { return byId[node.id()].important; });
+  var labelSize = 0, labelFrame = 0;
+  function labelImportant() {  /* at most once a frame, and only when the size changes by a step */
+    labelFrame = 0;
+    var size = Math.max(9, Math.round(20 / cy.zoom()) / 2);
+    if (size === labelSize) return;
+    labelSize = size;
+    important.style({ "font-size": size, "min-zoomed-font-size": 0, "text-max-width": 12 * size, "text-wrap": "wrap" });
+  }
+  labelImportant();
+  cy.on("zoom", function () { if (!labelFrame) labelFrame = requestAnimationFrame(labelImportant); });
 
   /* legend = type filter */
   var hiddenTypes = {}, pillar = "";
@@ -84,6 +104,9 @@
         if (show) node.removeClass("hidden"); else node.addClass("hidden");
       });
     });
+    var shown = cy.nodes().not(".hidden");  /* fit what is left, also after a search zoomed in */
+    cy.stop(true);  /* a running zoom to a search hit would undo the fit */
+    if (shown.length) cy.fit(shown, 30);
   }
 
   /* search by label (nl, en) or curie; debounced so typing never stalls */
@@ -94,10 +117,10 @@
     var q = search.value.trim().toLowerCase();
     results.textContent = "";
     if (q.length < 2) return;
-    var hits = 0;
-    for (var i = 0; i < DATA.nodes.length && hits < 50; i++) {
-      var n = DATA.nodes[i];
-      if (n.key.indexOf(q) >= 0) {
+    var hits = 0;  /* nodes named so first, then those whose rights, note or definition say so */
+    for (var i = 0; i < 2 * DATA.nodes.length && hits < 50; i++) {
+      var n = DATA.nodes[i % DATA.nodes.length], byName = n.name.indexOf(q) >= 0;
+      if (i < DATA.nodes.length ? byName : !byName && n.key.indexOf(q) >= 0) {
         hits++;
         var li = el("li", { "data-id": n.id }, n.label + " · " + n.type);
         li.addEventListener("click", (function (id) { return function () { focus(id); }; })(n.id));
