@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench js chromium clean
+.PHONY: run test bench js chromium shacl-tests clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,9 +31,13 @@ js:
 chromium:
 	bash scripts/install-chromium.sh
 
+## shacl-tests: the W3C SHACL test suite from the pinned pyshacl's source distribution, into .cache/ (once)
+shacl-tests: $(STAMP)
+	PYTHON=$(BIN)/python bash scripts/fetch-shacl-tests.sh
+
 ## test: the whole test suite (hygiene, SHACL, quotes against ../shared/sources, HermiT, query library on
-##       every engine and a real oxigraph server, endpoint, exports in headless chromium, CLI)
-test: $(STAMP) js chromium
+##       every engine and a real oxigraph server, endpoint, exports in headless chromium, CLI, W3C SHACL suite)
+test: $(STAMP) js chromium shacl-tests
 	$(BIN)/python -m pytest
 
 ## bench: every benchmark, each against its baseline measured in the same run
@@ -44,4 +48,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/export.py
 
 clean:
-	rm -rf $(VENV) out .pytest_cache
+	rm -rf $(VENV) out .pytest_cache .cache

@@ -1,18 +1,22 @@
 """SHACL validation engine: pyshacl for the core, Oxigraph for the SHACL-SPARQL constraints of node shapes.
 
 pyshacl evaluates a SPARQL constraint on rdflib's engine, which is where nearly all of
-its time goes (70 s for the bundled graph). Here the SPARQL constraints of the
-top-level node shapes run on Oxigraph instead, once per focus node with ``$this`` and
-``$currentShape`` pre-bound by substitution (Oxigraph's ``substitutions``, SEP-0007: the
-value replaces the variable everywhere, in nested groups, unions, EXISTS and subqueries,
-as SHACL 5.3.1 requires). Everything else, including SPARQL constraints of property
-shapes and of shapes reached only through sh:node/sh:or/..., stays with pyshacl.
-Focus nodes are pyshacl's own (targets, implicit class targets, literal target nodes),
-so restricting them to a user's files changes nothing but which results are reported.
+its time goes (70 s for the bundled graph). Here the SPARQL constraints of top-level
+node shapes run on Oxigraph instead, with ``$this`` pre-bound as SHACL 5.3.1 means it
+(the value in every occurrence, nested groups and unions included):
 
-Before anything runs, every SPARQL query of the shapes is parsed (rdflib) and refused if
-SHACL-SPARQL forbids it (5.3.2: MINUS, VALUES, SERVICE, ``AS`` a pre-bound variable, a
-subquery without ``$this``): a SERVICE is never executed.
+- as one query with all focus nodes joined in front, where that is provably the same
+  (``join_safe``: $this only in triple patterns and in top-level FILTER/BIND, ...);
+- else once per focus node through Oxigraph's ``substitutions``, where those are faithful
+  (``substitution_safe``: not inside subqueries, BIND, bound(), aggregates);
+- else (and for property shapes, shapes reached only through sh:node/sh:or/..., and
+  $shapesGraph) by pyshacl itself.
+
+Focus nodes are pyshacl's own (targets, implicit class targets, literal and blank target
+nodes), so restricting them to a user's files changes nothing but which results are
+reported. Before anything runs, every SPARQL query of the shapes is parsed (rdflib) and
+refused if SHACL-SPARQL forbids it (5.3.2: MINUS, VALUES, SERVICE, ``AS`` a pre-bound
+variable, a subquery without ``$this``): a SERVICE is never executed.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from .errors import NctsError
 SH = "http://www.w3.org/ns/shacl#"
 PREBOUND = ("this", "currentShape", "shapesGraph")
 _PATH = "<urn:ncts-graph:shacl-path>"  # stands for $PATH (component validators) when parsing
+FOCUS_GRAPH = "urn:ncts-graph:focus"  # in the Oxigraph store: <urn:ncts-graph:focus:N> FOCUS_OF each focus node
 
 
 @dataclass
@@ -34,9 +39,85 @@ class SparqlConstraint:
     severity: object
     messages: list
     prebind: tuple = ("this",)  # the variables substituted (Oxigraph substitutes projected ones only)
+    join: bool = False  # one query for all focus nodes, joined from FOCUS_GRAPH (join_safe)
 
 
 _PARSED: dict = {}
+_ANALYSES: dict | None = None  # query hash -> analyse(); also kept on disk (see _analyses_file)
+_UNSAVED = False
+_USED: set = set()  # the cache keys this process asked for
+
+
+def analyse(query: str) -> dict:
+    """What the engine needs to know of a query: ``forbidden`` (why SHACL-SPARQL refuses it,
+    or None), ``substitution_safe``, ``join_safe`` and ``projection`` (None for SELECT *).
+
+    rdflib's parser takes about 0.1 s a query, so the answers are kept in the user's cache
+    folder, keyed by the query text, this module's code and rdflib's version: a repeated
+    `ncts validate` parses nothing.
+    """
+    import hashlib
+
+    global _ANALYSES, _UNSAVED
+    if _ANALYSES is None:
+        _ANALYSES = _load_analyses()
+    key = hashlib.sha256(query.encode("utf-8")).hexdigest()
+    _USED.add(key)
+    if key not in _ANALYSES:
+        problem = forbidden(query)
+        facts = {"forbidden": problem, "substitution_safe": False, "join_safe": False, "projection": None}
+        if problem is None:
+            projected = _projection(query)
+            facts.update(substitution_safe=substitution_safe(query), join_safe=join_safe(query),
+                         projection=None if projected is None else sorted(projected))
+        _ANALYSES[key] = facts
+        _UNSAVED = True
+    return _ANALYSES[key]
+
+
+def _analyses_file():
+    import hashlib
+    import os
+    from pathlib import Path
+
+    import rdflib
+
+    from . import sparql
+
+    code = Path(__file__).read_bytes() + Path(sparql.__file__).read_bytes() + rdflib.__version__.encode()
+    folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "ncts-graph"
+    return folder / f"shacl-sparql-{hashlib.sha256(code).hexdigest()[:16]}.json"
+
+
+def _load_analyses() -> dict:
+    import json
+
+    try:
+        return json.loads(_analyses_file().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _save_analyses() -> None:
+    """Write the cache (temp file, then rename); a cache that cannot be written is no error."""
+    import json
+    import os
+    import tempfile
+
+    global _UNSAVED
+    if not _UNSAVED or _ANALYSES is None:
+        return
+    target = _analyses_file()
+    kept = _ANALYSES if len(_ANALYSES) < 2000 else {k: v for k, v in _ANALYSES.items() if k in _USED}
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump(kept, out)
+        os.replace(tmp, target)
+        _UNSAVED = False
+    except OSError:
+        pass
 
 
 def _parse(query: str):
@@ -76,6 +157,62 @@ def substitution_safe(query: str) -> bool:
     return walk(_parse(query)[1], False)
 
 
+def join_safe(query: str) -> bool:
+    """Whether joining the focus nodes in front of the query (a pattern binding ?this,
+    first in its WHERE) is the same as pre-binding $this in it, focus node by focus node.
+
+    It is when $this occurs only in triple patterns (at any depth), in FILTERs and BINDs
+    of the top-level group (EXISTS included: it sees the joined $this), and the query has
+    no aggregates, GROUP BY, HAVING, LIMIT or OFFSET (which would mix focus nodes), nor
+    GRAPH or FROM (the focus nodes come from a named graph, FOCUS_GRAPH).
+    """
+    from pyparsing import ParseResults
+    from rdflib import Variable
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    select = _parse(query)[1]
+    if any(k in select for k in ("groupby", "having", "limitoffset")):
+        return False
+    if {"GraphGraphPattern", "DatasetClause"} & _names(_parse(query)):
+        return False  # the focus nodes are joined from a named graph of their own
+
+    def uses_this(node) -> bool:
+        if isinstance(node, Variable):
+            return str(node) in ("this", "currentShape")
+        if isinstance(node, CompValue):
+            return any(uses_this(v) for v in node.values())
+        if isinstance(node, (list, tuple, ParseResults)):
+            return any(uses_this(v) for v in node)
+        return False
+
+    def only_in_triples(node) -> bool:
+        if isinstance(node, CompValue):
+            if node.name == "TriplesBlock":
+                return True
+            if node.name in ("Filter", "Bind", "SubSelect") or node.name.startswith("Aggregate_"):
+                return not uses_this(node)  # evaluated before the join: a LIMIT in a subquery, say
+            return all(only_in_triples(v) for v in node.values())
+        if isinstance(node, (list, tuple, ParseResults)):
+            return all(only_in_triples(v) for v in node)
+        return not (isinstance(node, Variable) and str(node) in ("this", "currentShape"))
+
+    if any(str(k).startswith("Aggregate_") for k in _names(select)):
+        return False
+    return all(part.name in ("TriplesBlock", "Filter", "Bind") or only_in_triples(part)
+               for part in dict.get(select["where"], "part") or [])
+
+
+def _names(node) -> set:
+    from pyparsing import ParseResults
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    if isinstance(node, CompValue):
+        return {node.name}.union(*(_names(v) for v in node.values()))
+    if isinstance(node, (list, tuple, ParseResults)):
+        return set().union(*(_names(v) for v in node)) if len(node) else set()
+    return set()
+
+
 def _projection(query: str) -> set | None:
     """The variables a SELECT query projects (None for SELECT *)."""
     projection = dict.get(_parse(query)[1], "projection")
@@ -102,7 +239,7 @@ def check_sparql(shapes) -> None:
     for predicate in (sh.select, sh.ask):
         for owner, text in shapes.subject_objects(predicate):
             query = prologue(shapes, owner) + str(text).replace("$PATH", _PATH)
-            problem = forbidden(query)
+            problem = analyse(query)["forbidden"]
             if problem:
                 raise ShapesError(f"{problem}, in the SPARQL of {_name(shapes, owner)}", owner)
 
@@ -111,18 +248,19 @@ def forbidden(query: str) -> str | None:
     """What SHACL-SPARQL forbids in this query (None when nothing), from rdflib's parse of it."""
     from pyparsing import ParseResults
     from rdflib import Variable
+    from rdflib.plugins.sparql.algebra import translatePrologue
     from rdflib.plugins.sparql.parserutils import CompValue
 
-    from .sparql import service_targets
+    from .sparql import services_in
 
     try:
         parsed = _parse(query)
     except Exception as exc:  # pyparsing's ParseException; too deep a nesting
         return f"SPARQL syntax error ({' '.join(str(exc).split())[:160]})"
     try:
-        endpoints = service_targets(query)
-    except NctsError as exc:
-        return str(exc)
+        endpoints = services_in(parsed, translatePrologue(parsed[0], None))
+    except Exception as exc:  # an undeclared prefix
+        return f"SPARQL syntax error ({' '.join(str(exc).split())[:160]})"
     if endpoints:
         shown = ", ".join("a variable" if e is None else f"<{e}>" for e in endpoints)
         return f"SERVICE (a federated query to {shown}) is not allowed in shapes and was not run"
@@ -208,7 +346,7 @@ def prologue(shapes, owner) -> str:
             prefix, ns = shapes.value(decl, sh.prefix), shapes.value(decl, sh.namespace)
             if prefix is not None and ns is not None:
                 lines.append(f"PREFIX {prefix}: <{ns}>")
-    return "\n".join(lines) + "\n"
+    return "\n".join(sorted(set(lines))) + "\n"  # sorted: the same text every run (the cache's key)
 
 
 # --- splitting the work between the engines ------------------------------------------------
@@ -242,17 +380,20 @@ def split_shapes(shapes):
         if select is None or "shapesGraph" in str(select):
             continue
         query = prologue(shapes, constraint) + str(select)
-        if not substitution_safe(query):
+        facts = analyse(query)
+        if facts["forbidden"] or not facts["substitution_safe"]:
             continue
-        projected = _projection(query)
+        projected = None if facts["projection"] is None else set(facts["projection"])
         if projected is not None and ("this" not in projected or
                                       ("currentShape" in str(select) and "currentShape" not in projected)):
             continue  # Oxigraph cannot substitute a variable the query does not project: pyshacl
         prebind = ("this", "currentShape") if projected is None or "currentShape" in projected else ("this",)
         messages = list(shapes.objects(constraint, sh.message)) or list(shapes.objects(shape, sh.message))
         severity = shapes.value(shape, sh.severity) or sh.Violation
-        fast.append(SparqlConstraint(shape, constraint, query, severity, messages, prebind))
+        fast.append(SparqlConstraint(shape, constraint, query, severity, messages, prebind,
+                                     facts["join_safe"] and "currentShape" not in str(select)))
         core.remove((shape, sh.sparql, constraint))
+    _save_analyses()
     return core, fast
 
 
@@ -304,34 +445,56 @@ def _quiet_logger():
 
 
 def run_sparql(store, constraints, focus: dict) -> list[dict]:
-    """Each SHACL-SPARQL constraint on Oxigraph, once per focus node with $this and
-    $currentShape pre-bound; rows as SHACL result fields."""
+    """Each SHACL-SPARQL constraint on Oxigraph with $this (and $currentShape) pre-bound:
+    one query with the focus nodes joined in front (from FOCUS_GRAPH) where that is the
+    same (join_safe), once per focus node by substitution otherwise; rows as SHACL result
+    fields."""
     import pyoxigraph as ox
     from rdflib import URIRef
 
+    from .sparql import inject
     from .store import _ox_term, to_rdflib
 
     results = []
-    for c in constraints:
-        shape = _ox_term(c.shape)
-        for node in focus.get(c.shape, ()):
-            values = {"this": _ox_term(node), "currentShape": shape}
-            try:
-                solutions = store.query(c.select, substitutions={ox.Variable(v): values[v] for v in c.prebind})
-            except SyntaxError as exc:
-                raise ShapesError(f"SPARQL syntax error in a constraint of {c.shape}: {' '.join(str(exc).split())}",
-                                  c.constraint) from None
-            names = [v.value for v in solutions.variables]
-            for sol in solutions:
-                row = {n: to_rdflib(sol[n]) for n in names}
-                if row.get("failure") is not None and str(row["failure"]) == "true":
-                    raise ShapesError(f"a constraint of {c.shape} reported a failure", c.constraint)
-                path = row.get("path")
-                results.append({"focus": node, "path": path if isinstance(path, URIRef) else None,
-                                "value": row["value"] if row.get("value") is not None else node,
-                                "shape": c.shape, "constraint": c.constraint, "severity": c.severity,
-                                "component": URIRef(SH + "SPARQLConstraintComponent"), "messages": c.messages,
-                                "bindings": row})
+
+    def run(c, text, substitutions, node):
+        try:
+            solutions = store.query(text, substitutions=substitutions)
+        except SyntaxError as exc:
+            raise ShapesError(f"SPARQL syntax error in a constraint of {c.shape}: {' '.join(str(exc).split())}",
+                              c.constraint) from None
+        names = [v.value for v in solutions.variables]
+        for sol in solutions:
+            row = {n: to_rdflib(sol[n]) for n in names}
+            if row.get("failure") is not None and str(row["failure"]) == "true":
+                raise ShapesError(f"a constraint of {c.shape} reported a failure", c.constraint)
+            this = node if node is not None else row.get("this")
+            path = row.get("path")
+            results.append({"focus": this, "path": path if isinstance(path, URIRef) else None,
+                            "value": row["value"] if row.get("value") is not None else this,
+                            "shape": c.shape, "constraint": c.constraint, "severity": c.severity,
+                            "component": URIRef(SH + "SPARQLConstraintComponent"), "messages": c.messages,
+                            "bindings": row})
+
+    joined = {c.shape for c in constraints if c.join}
+    keys = {shape: f"urn:ncts-graph:focus:{i}" for i, shape in enumerate(sorted(joined, key=str))}
+    graph = ox.NamedNode(FOCUS_GRAPH)
+    store.bulk_extend(ox.Quad(ox.NamedNode(keys[shape]), ox.NamedNode(FOCUS_GRAPH), _ox_term(node), graph)
+                      for shape in joined for node in focus.get(shape, ()))
+    try:
+        for c in constraints:
+            nodes = focus.get(c.shape, ())
+            if c.join:
+                if nodes:
+                    run(c, inject(c.select, f"GRAPH <{FOCUS_GRAPH}> {{ <{keys[c.shape]}> <{FOCUS_GRAPH}> ?this }}"),
+                        None, None)
+                continue
+            values = {"currentShape": _ox_term(c.shape)}
+            for node in nodes:
+                values["this"] = _ox_term(node)
+                run(c, c.select, {ox.Variable(v): values[v] for v in c.prebind}, node)
+    finally:
+        store.clear_graph(graph)
     return results
 
 

@@ -93,10 +93,8 @@ def service_targets(query: str) -> list:
     endpoint), found in rdflib's algebra of the parsed query, never in its text: a SERVICE
     inside a subquery, an EXISTS or another SERVICE counts too. The project's prefixes are
     predeclared. A query that does not parse is an NctsError."""
-    from rdflib import Variable
     from rdflib.plugins.sparql.algebra import translatePrologue, translateQuery
     from rdflib.plugins.sparql.parser import parseQuery
-    from rdflib.plugins.sparql.parserutils import CompValue
 
     from .namespaces import PREFIXES
 
@@ -106,6 +104,15 @@ def service_targets(query: str) -> list:
         tree = translateQuery(parsed, initNs=PREFIXES).algebra
     except Exception as exc:  # pyparsing's ParseException, an undeclared prefix, too deep a nesting
         raise NctsError(f"SPARQL syntax error: {' '.join(str(exc).split())}") from None
+    return services_in(tree, prologue)
+
+
+def services_in(tree, prologue) -> list:
+    """The SERVICE endpoints in an rdflib algebra or parse tree (see service_targets)."""
+    from pyparsing import ParseResults
+    from rdflib import Variable
+    from rdflib.plugins.sparql.parserutils import CompValue
+
     found: list = []
 
     def walk(node):
@@ -117,7 +124,7 @@ def service_targets(query: str) -> list:
                 found.append(None if term is None or isinstance(term, Variable) else str(term))
             for value in node.values():
                 walk(value)
-        elif isinstance(node, (list, tuple)):
+        elif isinstance(node, (list, tuple, ParseResults)):
             for value in node:
                 walk(value)
 
