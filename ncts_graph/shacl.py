@@ -170,6 +170,8 @@ def join_safe(query: str) -> bool:
     from rdflib import Variable
     from rdflib.plugins.sparql.parserutils import CompValue
 
+    from .sparql import tree_nodes
+
     select = _parse(query)[1]
     if any(k in select for k in ("groupby", "having", "limitoffset")):
         return False
@@ -177,13 +179,7 @@ def join_safe(query: str) -> bool:
         return False  # the focus nodes are joined from a named graph of their own
 
     def uses_this(node) -> bool:
-        if isinstance(node, Variable):
-            return str(node) in ("this", "currentShape")
-        if isinstance(node, CompValue):
-            return any(uses_this(v) for v in node.values())
-        if isinstance(node, (list, tuple, ParseResults)):
-            return any(uses_this(v) for v in node)
-        return False
+        return any(isinstance(n, Variable) and str(n) in ("this", "currentShape") for n in tree_nodes(node))
 
     def only_in_triples(node) -> bool:
         if isinstance(node, CompValue):
@@ -203,14 +199,11 @@ def join_safe(query: str) -> bool:
 
 
 def _names(node) -> set:
-    from pyparsing import ParseResults
     from rdflib.plugins.sparql.parserutils import CompValue
 
-    if isinstance(node, CompValue):
-        return {node.name}.union(*(_names(v) for v in node.values()))
-    if isinstance(node, (list, tuple, ParseResults)):
-        return set().union(*(_names(v) for v in node)) if len(node) else set()
-    return set()
+    from .sparql import tree_nodes
+
+    return {n.name for n in tree_nodes(node) if isinstance(n, CompValue)}
 
 
 def _projection(query: str) -> set | None:
@@ -246,12 +239,11 @@ def check_sparql(shapes) -> None:
 
 def forbidden(query: str) -> str | None:
     """What SHACL-SPARQL forbids in this query (None when nothing), from rdflib's parse of it."""
-    from pyparsing import ParseResults
     from rdflib import Variable
     from rdflib.plugins.sparql.algebra import translatePrologue
     from rdflib.plugins.sparql.parserutils import CompValue
 
-    from .sparql import services_in
+    from .sparql import services_in, tree_nodes
 
     try:
         parsed = _parse(query)
@@ -264,54 +256,35 @@ def forbidden(query: str) -> str | None:
     if endpoints:
         shown = ", ".join("a variable" if e is None else f"<{e}>" for e in endpoints)
         return f"SERVICE (a federated query to {shown}) is not allowed in shapes and was not run"
-    problems: list[str] = []
-
-    def walk(node):
-        if isinstance(node, CompValue):
-            if node.name == "MinusGraphPattern":
-                problems.append("MINUS is not allowed in SHACL-SPARQL")
-            elif node.name in ("InlineData", "ValuesClause") or (node.name.endswith("Query") and dict.get(node, "valuesClause") is not None):
-                problems.append("VALUES is not allowed in SHACL-SPARQL")
-            elif node.name == "Bind" and str(dict.get(node, "var")) in PREBOUND:
-                problems.append(f"BIND (... AS ?{node['var']}) of a pre-bound variable is not allowed in SHACL-SPARQL")
-            elif node.name == "SubSelect":
-                names = [str(dict.get(p, "var") or dict.get(p, "evar")) for p in dict.get(node, "projection") or []]
-                if "this" not in (names or _pattern_variables(node)):  # SELECT *: the variables of its patterns
-                    problems.append("a nested SELECT must return $this in SHACL-SPARQL")
-            if node.name in ("SubSelect", "SelectQuery"):
-                for p in dict.get(node, "projection") or []:
-                    if isinstance(dict.get(p, "evar"), Variable) and str(p["evar"]) in PREBOUND:
-                        problems.append(f"(... AS ?{p['evar']}) of a pre-bound variable is not allowed in SHACL-SPARQL")
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, (list, tuple, ParseResults)):
-            for value in node:
-                walk(value)
-
-    walk(parsed)
-    return problems[0] if problems else None
+    for node in tree_nodes(parsed):
+        if not isinstance(node, CompValue):
+            continue
+        if node.name == "MinusGraphPattern":
+            return "MINUS is not allowed in SHACL-SPARQL"
+        if node.name in ("InlineData", "ValuesClause") or dict.get(node, "valuesClause") is not None:
+            return "VALUES is not allowed in SHACL-SPARQL"
+        if node.name == "Bind" and str(dict.get(node, "var")) in PREBOUND:
+            return f"BIND (... AS ?{node['var']}) of a pre-bound variable is not allowed in SHACL-SPARQL"
+        projection = dict.get(node, "projection") or [] if node.name in ("SubSelect", "SelectQuery") else []
+        for p in projection:
+            if isinstance(dict.get(p, "evar"), Variable) and str(p["evar"]) in PREBOUND:
+                return f"(... AS ?{p['evar']}) of a pre-bound variable is not allowed in SHACL-SPARQL"
+        if node.name == "SubSelect":
+            names = [str(dict.get(p, "var") or dict.get(p, "evar")) for p in projection]
+            if "this" not in (names or _pattern_variables(node)):  # SELECT *: the variables of its patterns
+                return "a nested SELECT must return $this in SHACL-SPARQL"
+    return None
 
 
 def _pattern_variables(node) -> set:
     """The names of the variables in the triple patterns below a parse-tree node."""
-    from pyparsing import ParseResults
     from rdflib import Variable
     from rdflib.plugins.sparql.parserutils import CompValue
 
-    found: set = set()
+    from .sparql import tree_nodes
 
-    def walk(n, in_triples: bool):
-        if isinstance(n, Variable) and in_triples:
-            found.add(str(n))
-        elif isinstance(n, CompValue):
-            for v in n.values():
-                walk(v, in_triples or n.name == "TriplesBlock")
-        elif isinstance(n, (list, tuple, ParseResults)):
-            for v in n:
-                walk(v, in_triples)
-
-    walk(node, False)
-    return found
+    blocks = [n for n in tree_nodes(node) if isinstance(n, CompValue) and n.name == "TriplesBlock"]
+    return {str(v) for block in blocks for v in tree_nodes(block) if isinstance(v, Variable)}
 
 
 def _name(shapes, node) -> str:

@@ -109,24 +109,29 @@ def service_targets(query: str) -> list:
 
 def services_in(tree, prologue) -> list:
     """The SERVICE endpoints in an rdflib algebra or parse tree (see service_targets)."""
-    from pyparsing import ParseResults
     from rdflib import Variable
     from rdflib.plugins.sparql.parserutils import CompValue
 
     found: list = []
-
-    def walk(node):
-        if isinstance(node, CompValue):
-            if node.name == "ServiceGraphPattern":
-                term = dict.get(node, "term")
-                if isinstance(term, CompValue):  # a prefixed name in a part the algebra leaves as parsed
-                    term = prologue.absolutize(term)
-                found.append(None if term is None or isinstance(term, Variable) else str(term))
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, (list, tuple, ParseResults)):
-            for value in node:
-                walk(value)
-
-    walk(tree)
+    for node in tree_nodes(tree):
+        if isinstance(node, CompValue) and node.name == "ServiceGraphPattern":
+            term = dict.get(node, "term")
+            if isinstance(term, CompValue):  # a prefixed name in a part the algebra leaves as parsed
+                term = prologue.absolutize(term)
+            found.append(None if term is None or isinstance(term, Variable) else str(term))
     return found
+
+
+def tree_nodes(tree):
+    """Every node of an rdflib SPARQL parse or algebra tree (CompValues, lists, terms), depth first."""
+    from pyparsing import ParseResults
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    todo = [tree]
+    while todo:
+        node = todo.pop()
+        yield node
+        if isinstance(node, CompValue):
+            todo.extend(reversed(list(node.values())))
+        elif isinstance(node, (list, tuple, ParseResults)):
+            todo.extend(reversed(list(node)))

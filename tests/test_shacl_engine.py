@@ -217,3 +217,16 @@ def test_bundled_sparql_constraints_run_as_one_query_each():
     assert all(c.join for c in fast)
     for c in fast:
         assert shacl.analyse(c.select)["forbidden"] is None
+
+
+@pytest.mark.parametrize("query, endpoints", [
+    ("SELECT * WHERE { ?s ?p ?o . SERVICE <http://example.org/sparql> { ?s ?p ?o } }", ["http://example.org/sparql"]),
+    ("SELECT * WHERE { FILTER EXISTS { SERVICE SILENT ncts:x { ?s ?p ?o } } }", ["https://w3id.org/ncts-graph/def#x"]),
+    ("SELECT * WHERE { { SELECT ?s WHERE { SERVICE ?endpoint { ?s ?p ?o } } } }", [None]),
+    ("sElEcT * WHERE { service <http://a.example/> { ?s ?p ?o } }", ["http://a.example/"]),
+    ('ASK { ?s ?p "SERVICE <http://example.org/>" } # SERVICE <http://example.org/>', []),
+])
+def test_service_targets_from_the_parsed_query(query, endpoints):
+    from ncts_graph.sparql import service_targets
+
+    assert service_targets(query) == endpoints
