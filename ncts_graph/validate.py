@@ -101,6 +101,7 @@ def load_shapes(extra: Iterable[Path | str] = (), bundled: bool = True):
 
 def _load_shapes(extra: Iterable[Path | str] = (), bundled: bool = True):
     """(union shapes graph, [(file, its graph)]), so errors can name the file at fault."""
+    from pyshacl.monkey import rdflib_bool_patch, rdflib_bool_unpatch
     from rdflib import Namespace, URIRef
     from rdflib.namespace import RDF
 
@@ -108,8 +109,6 @@ def _load_shapes(extra: Iterable[Path | str] = (), bundled: bool = True):
     from .load import graph_name, new_dataset, parse_into
 
     sh = Namespace(SH)
-    from pyshacl.monkey import rdflib_bool_patch, rdflib_bool_unpatch
-
     ds = new_dataset()
     files = shape_files(extra, bundled)
     rdflib_bool_patch()  # as pyshacl reads shapes: only "true"/"false" are the booleans (sh:uniqueLang "1" is not)
@@ -152,13 +151,13 @@ def validate(files: Iterable[Path | str] | None = None, *, shapes: Iterable[Path
     if scope not in ("files", "all"):
         raise NctsError(f"unknown scope {scope!r} (use files or all)")
     dataset = graph if graph is not None else load(files)
-    SHAPES_ERRORS = _shapes_errors()
+    shapes_errors = _shapes_errors()
     shapes_graph, shapes_files = _load_shapes(shapes, bundled_shapes)
     focus_graphs = {str(graph_name(f)) for f in files} if scope == "files" else None
     prefixes = prefixes_of(dataset)
     try:
         report = _run(dataset, shapes_graph, focus_graphs, inference, as_of, prefixes)
-    except SHAPES_ERRORS as exc:
+    except shapes_errors as exc:
         raise _shapes_error(exc, shapes_files) from None
     results = _results(report, dataset, shapes_graph, lang)
     return Report(results=results, graph=report, fail_on=fail_on, as_of=as_of, files=[str(f) for f in files],
