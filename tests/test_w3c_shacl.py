@@ -7,9 +7,10 @@ Every manifest entry runs in three modes:
 - ``pyshacl``: plain ``pyshacl.validate`` with default options (the reference);
 - ``whole``: the project's engine on the whole data graph (``validate(graph=..., scope="all")``);
 - ``files``: the project's engine with the data graph given as a user file
-  (``validate([file], ...)``): results are restricted to nodes defined in the file, so
-  expected results about other nodes (a literal, an IRI the file never describes) are
-  discounted before comparing.
+  (``validate([file], ...)``, loaded without the bundled graph): results are restricted
+  to nodes the file defines (subjects of its triples), so expected results about other
+  nodes (a literal target node, an IRI the file never describes) are discounted before
+  comparing; those are out of scope by definition.
 
 Reports are compared with pyshacl's own conformance check (the one its W3C runner uses:
 sh:conforms, and every result with focus node, path, value, severity, source shape and
