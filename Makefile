@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench js chromium format-checks virtuoso clean
+.PHONY: run test bench js chromium format-checks virtuoso shacl-tests clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,9 +40,14 @@ format-checks:
 virtuoso:
 	bash scripts/install-virtuoso.sh
 
+## shacl-tests: the W3C SHACL test suite from the pinned pyshacl's source distribution, into .cache/ (once)
+shacl-tests: $(STAMP)
+	PYTHON=$(BIN)/python bash scripts/fetch-shacl-tests.sh
+
 ## test: the whole test suite (hygiene, SHACL, quotes against ../shared/sources, HermiT, query library on
-##       every engine, a real oxigraph server and a real Virtuoso, endpoint, exports in headless chromium, CLI)
-test: $(STAMP) js chromium format-checks virtuoso
+##       every engine, a real oxigraph server and a real Virtuoso, endpoint, exports in headless chromium, CLI,
+##       W3C SHACL suite)
+test: $(STAMP) js chromium format-checks virtuoso shacl-tests
 	$(BIN)/python -m pytest
 
 ## bench: every benchmark, each against its baseline measured in the same run

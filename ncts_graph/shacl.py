@@ -1,23 +1,34 @@
-"""SHACL validation engine: core constraints through pyshacl, SHACL-SPARQL constraints on Oxigraph.
+"""SHACL validation engine: pyshacl for the core, Oxigraph for the SHACL-SPARQL constraints of node shapes.
 
-pyshacl evaluates a SPARQL constraint once per focus node on rdflib's engine, which is
-where nearly all of its time goes (70 s for the bundled graph). Here each such
-constraint of a node shape runs once, as one query on Oxigraph: the shape's targets
-are joined in front of the constraint's own WHERE clause (``$this`` and ``?this`` are
-the same variable in SPARQL). Constraints this cannot express faithfully (property
-shapes, nested SELECTs, ``$currentShape``/``$shapesGraph``) stay with pyshacl.
-The results are the SHACL results pyshacl would give; benchmarks/validate.py checks that.
+pyshacl evaluates a SPARQL constraint on rdflib's engine, which is where nearly all of
+its time goes (70 s for the bundled graph). Here the SPARQL constraints of top-level
+node shapes run on Oxigraph instead, with ``$this`` pre-bound as SHACL 5.3.1 means it
+(the value in every occurrence, nested groups and unions included):
+
+- as one query with all focus nodes joined in front, where that is provably the same
+  (``join_safe``: $this only in triple patterns and in top-level FILTER/BIND, ...);
+- else once per focus node through Oxigraph's ``substitutions``, where those are faithful
+  (``substitution_safe``: not inside subqueries, BIND, bound(), aggregates);
+- else (and for property shapes, shapes reached only through sh:node/sh:or/..., and
+  $shapesGraph) by pyshacl itself.
+
+Focus nodes are pyshacl's own (targets, implicit class targets, literal and blank target
+nodes), so restricting them to a user's files changes nothing but which results are
+reported. Before anything runs, every SPARQL query of the shapes is parsed (rdflib) and
+refused if SHACL-SPARQL forbids it (5.3.2: MINUS, VALUES, SERVICE, ``AS`` a pre-bound
+variable, a subquery without ``$this``): a SERVICE is never executed.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from .errors import NctsError
 
 SH = "http://www.w3.org/ns/shacl#"
-FOCUS_GRAPH = "urn:ncts-graph:focus"  # named graph in the Oxigraph store holding the triples to report on
+PREBOUND = ("this", "currentShape", "shapesGraph")
+_PATH = "<urn:ncts-graph:shacl-path>"  # stands for $PATH (component validators) when parsing
+FOCUS_GRAPH = "urn:ncts-graph:focus"  # in the Oxigraph store: <urn:ncts-graph:focus:N> FOCUS_OF each focus node
 
 
 @dataclass
@@ -27,12 +38,301 @@ class SparqlConstraint:
     select: str
     severity: object
     messages: list
+    prebind: tuple = ("this",)  # the variables substituted (Oxigraph substitutes projected ones only)
+    join: bool = False  # one query for all focus nodes, joined from FOCUS_GRAPH (join_safe)
 
 
-def split_shapes(shapes, restrict: bool = True):
-    """(core shapes for pyshacl, SHACL-SPARQL constraints to run on Oxigraph).
+_PARSED: dict = {}
+_ANALYSES: dict | None = None  # query hash -> analyse(); also kept on disk (see _analyses_file)
+_UNSAVED = False
+_USED: set = set()  # the cache keys this process asked for
 
-    ``restrict`` limits focus nodes to those with triples in FOCUS_GRAPH.
+
+def analyse(query: str) -> dict:
+    """What the engine needs to know of a query: ``forbidden`` (why SHACL-SPARQL refuses it,
+    or None), ``substitution_safe``, ``join_safe`` and ``projection`` (None for SELECT *).
+
+    rdflib's parser takes about 0.1 s a query, so the answers are kept in the user's cache
+    folder, keyed by the query text, this module's code and rdflib's version: a repeated
+    `ncts validate` parses nothing.
+    """
+    import hashlib
+
+    global _ANALYSES, _UNSAVED
+    if _ANALYSES is None:
+        _ANALYSES = _load_analyses()
+    key = hashlib.sha256(query.encode("utf-8")).hexdigest()
+    _USED.add(key)
+    if key not in _ANALYSES:
+        problem = forbidden(query)
+        facts = {"forbidden": problem, "substitution_safe": False, "join_safe": False, "projection": None}
+        if problem is None:
+            projected = _projection(query)
+            facts.update(substitution_safe=substitution_safe(query), join_safe=join_safe(query),
+                         projection=None if projected is None else sorted(projected))
+        _ANALYSES[key] = facts
+        _UNSAVED = True
+    return _ANALYSES[key]
+
+
+def _analyses_file():
+    import hashlib
+    import os
+    from pathlib import Path
+
+    import rdflib
+
+    from . import sparql
+
+    code = Path(__file__).read_bytes() + Path(sparql.__file__).read_bytes() + rdflib.__version__.encode()
+    folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "ncts-graph"
+    return folder / f"shacl-sparql-{hashlib.sha256(code).hexdigest()[:16]}.json"
+
+
+def _load_analyses() -> dict:
+    import json
+
+    try:
+        return json.loads(_analyses_file().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _save_analyses() -> None:
+    """Write the cache (temp file, then rename); a cache that cannot be written is no error."""
+    import json
+    import os
+    import tempfile
+
+    global _UNSAVED
+    if not _UNSAVED or _ANALYSES is None:
+        return
+    target = _analyses_file()
+    kept = _ANALYSES if len(_ANALYSES) < 2000 else {k: v for k, v in _ANALYSES.items() if k in _USED}
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump(kept, out)
+        os.replace(tmp, target)
+        _UNSAVED = False
+    except OSError:
+        pass
+
+
+def _parse(query: str):
+    """rdflib's parse of a query (kept: the checks and the split both need it)."""
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    if query not in _PARSED:
+        _PARSED[query] = parseQuery(query)
+    return _PARSED[query]
+
+
+_UNSAFE = ("SubSelect", "Bind", "Builtin_BOUND", "GroupClause", "HavingClause", "OrderClause")
+
+
+def substitution_safe(query: str) -> bool:
+    """Whether Oxigraph's substitution pre-binds $this/$currentShape as SHACL means here.
+
+    It does in triple patterns, FILTERs, EXISTS and nested groups and unions (tested by
+    the W3C pre-binding cases), but not inside subqueries, BIND, bound(), aggregates or
+    solution modifiers: a query using a pre-bound variable there stays with pyshacl.
+    """
+    from pyparsing import ParseResults
+    from rdflib import Variable
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    def walk(node, unsafe: bool) -> bool:
+        if isinstance(node, Variable):
+            return not (unsafe and str(node) in ("this", "currentShape"))
+        if isinstance(node, CompValue):
+            inside = unsafe or node.name in _UNSAFE or node.name.startswith("Aggregate_") \
+                or (node.name == "vars" and "expr" in node)
+            return all(walk(v, inside) for v in node.values())
+        if isinstance(node, (list, tuple, ParseResults)):
+            return all(walk(v, unsafe) for v in node)
+        return True
+
+    return walk(_parse(query)[1], False)
+
+
+def join_safe(query: str) -> bool:
+    """Whether joining the focus nodes in front of the query (a pattern binding ?this,
+    first in its WHERE) is the same as pre-binding $this in it, focus node by focus node.
+
+    It is when $this occurs only in triple patterns (at any depth), in FILTERs and BINDs
+    of the top-level group (EXISTS included: it sees the joined $this), and the query has
+    no aggregates, GROUP BY, HAVING, LIMIT or OFFSET (which would mix focus nodes), nor
+    GRAPH or FROM (the focus nodes come from a named graph, FOCUS_GRAPH).
+    """
+    from pyparsing import ParseResults
+    from rdflib import Variable
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    from .sparql import tree_nodes
+
+    select = _parse(query)[1]
+    if any(k in select for k in ("groupby", "having", "limitoffset")):
+        return False
+    if {"GraphGraphPattern", "DatasetClause"} & _names(_parse(query)):
+        return False  # the focus nodes are joined from a named graph of their own
+
+    def uses_this(node) -> bool:
+        return any(isinstance(n, Variable) and str(n) in ("this", "currentShape") for n in tree_nodes(node))
+
+    def only_in_triples(node) -> bool:
+        if isinstance(node, CompValue):
+            if node.name == "TriplesBlock":
+                return True
+            if node.name in ("Filter", "Bind", "SubSelect") or node.name.startswith("Aggregate_"):
+                return not uses_this(node)  # evaluated before the join: a LIMIT in a subquery, say
+            return all(only_in_triples(v) for v in node.values())
+        if isinstance(node, (list, tuple, ParseResults)):
+            return all(only_in_triples(v) for v in node)
+        return not (isinstance(node, Variable) and str(node) in ("this", "currentShape"))
+
+    if any(str(k).startswith("Aggregate_") for k in _names(select)):
+        return False
+    return all(part.name in ("TriplesBlock", "Filter", "Bind") or only_in_triples(part)
+               for part in dict.get(select["where"], "part") or [])
+
+
+def _names(node) -> set:
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    from .sparql import tree_nodes
+
+    return {n.name for n in tree_nodes(node) if isinstance(n, CompValue)}
+
+
+def _projection(query: str) -> set | None:
+    """The variables a SELECT query projects (None for SELECT *)."""
+    projection = dict.get(_parse(query)[1], "projection")
+    if not projection:
+        return None
+    return {str(dict.get(p, "var") or dict.get(p, "evar")) for p in projection}
+
+
+class ShapesError(NctsError):
+    """The shapes cannot be used; ``node`` is the shapes-graph node at fault, when known."""
+
+    def __init__(self, message: str, node=None):
+        super().__init__(message)
+        self.node = node
+
+
+# --- checking the SPARQL of the shapes ---------------------------------------------------
+
+def check_sparql(shapes) -> None:
+    """Refuse every SPARQL query in the shapes that SHACL-SPARQL forbids (ShapesError)."""
+    from rdflib import Namespace
+
+    sh = Namespace(SH)
+    for predicate in (sh.select, sh.ask):
+        for owner, text in shapes.subject_objects(predicate):
+            query = prologue(shapes, owner) + str(text).replace("$PATH", _PATH)
+            problem = analyse(query)["forbidden"]
+            if problem:
+                raise ShapesError(f"{problem}, in the SPARQL of {_name(shapes, owner)}", owner)
+
+
+def forbidden(query: str) -> str | None:
+    """What SHACL-SPARQL forbids in this query (None when nothing), from rdflib's parse of it."""
+    from rdflib import Variable
+    from rdflib.plugins.sparql.algebra import translatePrologue
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    from .sparql import services_in, tree_nodes
+
+    try:
+        parsed = _parse(query)
+    except Exception as exc:  # pyparsing's ParseException; too deep a nesting
+        return f"SPARQL syntax error ({' '.join(str(exc).split())[:160]})"
+    try:
+        endpoints = services_in(parsed, translatePrologue(parsed[0], None))
+    except Exception as exc:  # an undeclared prefix
+        return f"SPARQL syntax error ({' '.join(str(exc).split())[:160]})"
+    if endpoints:
+        shown = ", ".join("a variable" if e is None else f"<{e}>" for e in endpoints)
+        return f"SERVICE (a federated query to {shown}) is not allowed in shapes and was not run"
+    for node in tree_nodes(parsed):
+        if not isinstance(node, CompValue):
+            continue
+        if node.name == "MinusGraphPattern":
+            return "MINUS is not allowed in SHACL-SPARQL"
+        if node.name in ("InlineData", "ValuesClause") or dict.get(node, "valuesClause") is not None:
+            return "VALUES is not allowed in SHACL-SPARQL"
+        if node.name == "Bind" and str(dict.get(node, "var")) in PREBOUND:
+            return f"BIND (... AS ?{node['var']}) of a pre-bound variable is not allowed in SHACL-SPARQL"
+        projection = dict.get(node, "projection") or [] if node.name in ("SubSelect", "SelectQuery") else []
+        for p in projection:
+            if isinstance(dict.get(p, "evar"), Variable) and str(p["evar"]) in PREBOUND:
+                return f"(... AS ?{p['evar']}) of a pre-bound variable is not allowed in SHACL-SPARQL"
+        if node.name == "SubSelect":
+            names = [str(dict.get(p, "var") or dict.get(p, "evar")) for p in projection]
+            if "this" not in (names or _pattern_variables(node)):  # SELECT *: the variables of its patterns
+                return "a nested SELECT must return $this in SHACL-SPARQL"
+    return None
+
+
+def _pattern_variables(node) -> set:
+    """The names of the variables in the triple patterns below a parse-tree node."""
+    from rdflib import Variable
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    from .sparql import tree_nodes
+
+    blocks = [n for n in tree_nodes(node) if isinstance(n, CompValue) and n.name == "TriplesBlock"]
+    return {str(v) for block in blocks for v in tree_nodes(block) if isinstance(v, Variable)}
+
+
+def _name(shapes, node) -> str:
+    """The shape a SPARQL query belongs to, for messages."""
+    from rdflib import BNode, Namespace, URIRef
+
+    sh = Namespace(SH)
+    shape = next((s for p in (sh.sparql, sh.validator, sh.nodeValidator, sh.propertyValidator)
+                  for s in shapes.subjects(p, node)), node)
+    if not isinstance(shape, BNode):
+        return f"<{shape}>"
+    parent = shapes.value(predicate=sh.property, object=shape)
+    return f"a property shape of <{parent}>" if isinstance(parent, URIRef) else "a blank-node shape"
+
+
+def prologue(shapes, owner) -> str:
+    """PREFIX lines from the sh:declare of the owner's sh:prefixes and of everything they
+    owl:imports, transitively (SHACL 5.2.1)."""
+    from rdflib import Namespace
+    from rdflib.namespace import OWL
+
+    sh = Namespace(SH)
+    lines, seen = [], set()
+    todo = list(shapes.objects(owner, sh.prefixes))
+    while todo:
+        node = todo.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        todo += shapes.objects(node, OWL.imports)
+        for decl in shapes.objects(node, sh.declare):
+            prefix, ns = shapes.value(decl, sh.prefix), shapes.value(decl, sh.namespace)
+            if prefix is not None and ns is not None:
+                lines.append(f"PREFIX {prefix}: <{ns}>")
+    return "\n".join(sorted(set(lines))) + "\n"  # sorted: the same text every run (the cache's key)
+
+
+# --- splitting the work between the engines ------------------------------------------------
+
+_NESTING = ("node", "property", "qualifiedValueShape", "not")
+_LISTS = ("and", "or", "xone")
+
+
+def split_shapes(shapes):
+    """(shapes for pyshacl, SHACL-SPARQL constraints to run on Oxigraph).
+
+    A constraint goes to Oxigraph when its shape is a node shape no other shape refers to
+    (so it is only ever evaluated on its own targets) and its query needs no $shapesGraph.
     """
     from rdflib import Graph, Literal, Namespace
 
@@ -41,122 +341,140 @@ def split_shapes(shapes, restrict: bool = True):
     for prefix, ns in shapes.namespaces():
         core.bind(prefix, ns)
     core += shapes
+    nested = {o for name in _NESTING for o in shapes.objects(None, sh[name])}
+    nested |= {item for name in _LISTS for lst in shapes.objects(None, sh[name]) for item in shapes.items(lst)}
     fast = []
     for shape, constraint in list(shapes.subject_objects(sh.sparql)):
-        if (shape, sh.path, None) in shapes or (constraint, sh.deactivated, Literal(True)) in shapes:
+        if (shape, sh.path, None) in shapes or shape in nested:
             continue
-        if (shape, sh.deactivated, Literal(True)) in shapes:
-            core.remove((shape, sh.sparql, constraint))
-            continue
+        if (constraint, sh.deactivated, Literal(True)) in shapes or (shape, sh.deactivated, Literal(True)) in shapes:
+            continue  # pyshacl skips it too
         select = shapes.value(constraint, sh.select)
-        if select is None or not _fast_path_ok(str(select)):
+        if select is None or "shapesGraph" in str(select):
             continue
-        text = _prologue(shapes, constraint) + str(select)
+        query = prologue(shapes, constraint) + str(select)
+        facts = analyse(query)
+        if facts["forbidden"] or not facts["substitution_safe"]:
+            continue
+        projected = None if facts["projection"] is None else set(facts["projection"])
+        if projected is not None and ("this" not in projected or
+                                      ("currentShape" in str(select) and "currentShape" not in projected)):
+            continue  # Oxigraph cannot substitute a variable the query does not project: pyshacl
+        prebind = ("this", "currentShape") if projected is None or "currentShape" in projected else ("this",)
         messages = list(shapes.objects(constraint, sh.message)) or list(shapes.objects(shape, sh.message))
         severity = shapes.value(shape, sh.severity) or sh.Violation
-        fast.append(SparqlConstraint(shape, constraint, _with_targets(shapes, shape, text, restrict), severity, messages))
+        fast.append(SparqlConstraint(shape, constraint, query, severity, messages, prebind,
+                                     facts["join_safe"] and "currentShape" not in str(select)))
         core.remove((shape, sh.sparql, constraint))
+    _save_analyses()
     return core, fast
 
 
-def _fast_path_ok(select: str) -> bool:
-    from .sparql import blank_out
+# --- running ------------------------------------------------------------------------------
 
-    body = blank_out(select)
-    return (len(re.findall(r"\bSELECT\b", body, re.I)) == 1
-            and not re.search(r"[$?](currentShape|shapesGraph)\b", body))
+def run_core(data, shapes, core, scope=None, fast_shapes=()):
+    """pyshacl over ``core``: (report graph, {fast shape: its focus nodes}).
 
+    Each shape is validated on its own focus nodes as pyshacl finds them, kept only when in
+    ``scope`` (a set of nodes; None keeps all); nested shapes are evaluated normally.
+    """
+    from pyshacl.graph_abstraction import DataGraph
+    from pyshacl.shapes_graph import ShapesGraph
+    from pyshacl.validator import Validator
 
+    options = {"inplace": True, "allow_warnings": True, "allow_infos": True, "logger": _quiet_logger()}
+    graph = DataGraph.from_rdflib(data)
+    validator = Validator(graph, shacl_graph=core, options=options)
+    executor = validator.make_executor()
 
+    def focus_of(shape):
+        nodes = shape.focus_nodes(graph)
+        return [n for n in nodes if n in scope] if scope is not None else list(nodes)
 
-def _prologue(shapes, constraint) -> str:
-    from rdflib import Namespace
-
-    sh = Namespace(SH)
-    lines = []
-    for decl_owner in shapes.objects(constraint, sh.prefixes):
-        for decl in shapes.objects(decl_owner, sh.declare):
-            prefix, ns = shapes.value(decl, sh.prefix), shapes.value(decl, sh.namespace)
-            if prefix is not None and ns is not None:
-                lines.append(f"PREFIX {prefix}: <{ns}>")
-    return "\n".join(lines) + "\n"
-
-
-TARGET_PREDICATES = ("targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf")
-
-
-def _target_pattern(shapes, shape, restrict: bool) -> str:
-    """A subquery binding ?this to the shape's focus nodes (only those in FOCUS_GRAPH if ``restrict``)."""
-    from rdflib import Namespace, URIRef
-    from rdflib.namespace import OWL, RDF, RDFS
-
-    sh = Namespace(SH)
-    branches = [f"{{ ?this a/<{RDFS.subClassOf}>* <{c}> }}" for c in shapes.objects(shape, sh.targetClass)]
-    if (shape, RDF.type, RDFS.Class) in shapes or (shape, RDF.type, OWL.Class) in shapes:
-        branches.append(f"{{ ?this a/<{RDFS.subClassOf}>* <{shape}> }}")
-    branches += [f"{{ ?this <{p}> ?ncts_o }}" for p in shapes.objects(shape, sh.targetSubjectsOf)]
-    branches += [f"{{ ?ncts_s <{p}> ?this }}" for p in shapes.objects(shape, sh.targetObjectsOf)]
-    nodes = [n for n in shapes.objects(shape, sh.targetNode) if isinstance(n, URIRef)]
-    if nodes:
-        branches.append("{ VALUES ?this { " + " ".join(f"<{n}>" for n in nodes) + " } }")
-    if not branches:
-        branches = ["{ FILTER(false) }"]
-    only = f" FILTER EXISTS {{ GRAPH <{FOCUS_GRAPH}> {{ ?this ?ncts_fp ?ncts_fo }} }}" if restrict else ""
-    return " { SELECT DISTINCT ?this WHERE { " + " UNION ".join(branches) + only + " } } "
-
-
-def _with_targets(shapes, shape, query: str, restrict: bool) -> str:
-    """The query with the shape's focus nodes joined in front of its WHERE clause."""
-    from .sparql import inject
-
-    return inject(query, _target_pattern(shapes, shape, restrict))
-
-
-def focus_by_shape(store, shapes) -> dict:
-    """Each shape with targets -> its focus nodes among the FOCUS_GRAPH nodes (rdflib terms)."""
-    from rdflib import Namespace
-
-    from .store import to_rdflib
-
-    sh = Namespace(SH)
-    targeted = {s for name in TARGET_PREDICATES for s in shapes.subjects(sh[name], None)}
-    out = {}
-    for shape in targeted:
-        rows = store.query("SELECT ?this WHERE {" + _target_pattern(shapes, shape, True) + "}")
-        nodes = [to_rdflib(row["this"]) for row in rows]
+    results, conforms = [], True
+    for shape in validator.shacl_graph.shapes:
+        nodes = focus_of(shape)
         if nodes:
-            out[shape] = nodes
-    return out
+            ok, found = shape.validate(executor, graph, focus=nodes)
+            conforms = conforms and ok
+            results.extend(found)
+    report, _text = Validator.create_validation_report(validator.shacl_graph, conforms, results)
+    focus = {}
+    if fast_shapes:
+        every = {s.node: s for s in ShapesGraph(shapes, logger=_quiet_logger()).shapes}
+        focus = {node: focus_of(every[node]) for node in fast_shapes if node in every}
+    return report, focus
 
 
-def run_sparql(store, constraints) -> list[dict]:
-    """Each SHACL-SPARQL constraint as one Oxigraph query; rows as SHACL result fields."""
+def _quiet_logger():
+    """pyshacl's messages about unusable shapes become our one-line error, not log lines."""
+    import logging
+
+    logger = logging.getLogger("ncts_graph.pyshacl")
+    if not logger.handlers:
+        logger.addHandler(logging.NullHandler())
+        logger.propagate = False
+    return logger
+
+
+def run_sparql(store, constraints, focus: dict) -> list[dict]:
+    """Each SHACL-SPARQL constraint on Oxigraph with $this (and $currentShape) pre-bound:
+    one query with the focus nodes joined in front (from FOCUS_GRAPH) where that is the
+    same (join_safe), once per focus node by substitution otherwise; rows as SHACL result
+    fields."""
+    import pyoxigraph as ox
     from rdflib import URIRef
 
-    from .store import to_rdflib
+    from .sparql import inject
+    from .store import _ox_term, to_rdflib
 
     results = []
-    for c in constraints:
+
+    def run(c, text, substitutions, node):
         try:
-            solutions = store.query(c.select)
+            solutions = store.query(text, substitutions=substitutions)
         except SyntaxError as exc:
-            raise NctsError(f"shapes: SPARQL syntax error in a constraint of {c.shape}: {' '.join(str(exc).split())}") from None
+            raise ShapesError(f"SPARQL syntax error in a constraint of {c.shape}: {' '.join(str(exc).split())}",
+                              c.constraint) from None
         names = [v.value for v in solutions.variables]
         for sol in solutions:
             row = {n: to_rdflib(sol[n]) for n in names}
             if row.get("failure") is not None and str(row["failure"]) == "true":
-                raise NctsError(f"shapes: constraint of {c.shape} reported a failure")
-            focus = row.get("this")
-            results.append({"focus": focus, "path": row.get("path"), "value": row.get("value", focus) or focus,
+                raise ShapesError(f"a constraint of {c.shape} reported a failure", c.constraint)
+            this = node if node is not None else row.get("this")
+            path = row.get("path")
+            results.append({"focus": this, "path": path if isinstance(path, URIRef) else None,
+                            "value": row["value"] if row.get("value") is not None else this,
                             "shape": c.shape, "constraint": c.constraint, "severity": c.severity,
                             "component": URIRef(SH + "SPARQLConstraintComponent"), "messages": c.messages,
                             "bindings": row})
+
+    joined = {c.shape for c in constraints if c.join}
+    keys = {shape: f"urn:ncts-graph:focus:{i}" for i, shape in enumerate(sorted(joined, key=str))}
+    graph = ox.NamedNode(FOCUS_GRAPH)
+    store.bulk_extend(ox.Quad(ox.NamedNode(keys[shape]), ox.NamedNode(FOCUS_GRAPH), _ox_term(node), graph)
+                      for shape in joined for node in focus.get(shape, ()))
+    try:
+        for c in constraints:
+            nodes = focus.get(c.shape, ())
+            if c.join:
+                if nodes:
+                    run(c, inject(c.select, f"GRAPH <{FOCUS_GRAPH}> {{ <{keys[c.shape]}> <{FOCUS_GRAPH}> ?this }}"),
+                        None, None)
+                continue
+            values = {"currentShape": _ox_term(c.shape)}
+            for node in nodes:
+                values["this"] = _ox_term(node)
+                run(c, c.select, {ox.Variable(v): values[v] for v in c.prebind}, node)
+    finally:
+        store.clear_graph(graph)
     return results
 
 
-def to_store(graph, focus_triples=()):
-    """An Oxigraph store: the data graph as default graph, the focus triples in FOCUS_GRAPH."""
+def to_store(graph):
+    """An Oxigraph store holding the data graph as its default graph."""
     import pyoxigraph as ox
+    from rdflib import Literal, URIRef
 
     from .store import _ox_term
 
@@ -168,12 +486,8 @@ def to_store(graph, focus_triples=()):
             out = cache[t] = _ox_term(t)
         return out
 
-    from rdflib import Literal, URIRef
-
     store = ox.Store()
     # inference (owlrl) can produce generalised triples, literal subjects say; RDF has no place for them
     store.bulk_extend(ox.Quad(term(s), term(p), term(o)) for s, p, o in graph
                       if not isinstance(s, Literal) and isinstance(p, URIRef))
-    focus = ox.NamedNode(FOCUS_GRAPH)
-    store.bulk_extend(ox.Quad(term(s), term(p), term(o), focus) for s, p, o in focus_triples)
     return store

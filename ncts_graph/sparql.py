@@ -75,3 +75,52 @@ def select(graph, query: str, bindings: dict | None = None, engine: str = "oxigr
     from .store import select as _select
 
     return _select(graph, query, bindings, engine)
+
+
+def service_targets(query: str) -> list:
+    """The endpoints of every SERVICE in the query (IRIs as strings; None for a variable
+    endpoint), found in rdflib's algebra of the parsed query, never in its text: a SERVICE
+    inside a subquery, an EXISTS or another SERVICE counts too. The project's prefixes are
+    predeclared. A query that does not parse is an NctsError."""
+    from rdflib.plugins.sparql.algebra import translatePrologue, translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    from .namespaces import PREFIXES
+
+    try:
+        parsed = parseQuery(query)
+        prologue = translatePrologue(parsed[0], None, PREFIXES)
+        tree = translateQuery(parsed, initNs=PREFIXES).algebra
+    except Exception as exc:  # pyparsing's ParseException, an undeclared prefix, too deep a nesting
+        raise NctsError(f"SPARQL syntax error: {' '.join(str(exc).split())}") from None
+    return services_in(tree, prologue)
+
+
+def services_in(tree, prologue) -> list:
+    """The SERVICE endpoints in an rdflib algebra or parse tree (see service_targets)."""
+    from rdflib import Variable
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    found: list = []
+    for node in tree_nodes(tree):
+        if isinstance(node, CompValue) and node.name == "ServiceGraphPattern":
+            term = dict.get(node, "term")
+            if isinstance(term, CompValue):  # a prefixed name in a part the algebra leaves as parsed
+                term = prologue.absolutize(term)
+            found.append(None if term is None or isinstance(term, Variable) else str(term))
+    return found
+
+
+def tree_nodes(tree):
+    """Every node of an rdflib SPARQL parse or algebra tree (CompValues, lists, terms), depth first."""
+    from pyparsing import ParseResults
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    todo = [tree]
+    while todo:
+        node = todo.pop()
+        yield node
+        if isinstance(node, CompValue):
+            todo.extend(reversed(list(node.values())))
+        elif isinstance(node, (list, tuple, ParseResults)):
+            todo.extend(reversed(list(node)))

@@ -19,7 +19,6 @@ SEVERITIES = ("violation", "warning", "info")  # most severe first
 INFERENCE = ("none", "rdfs", "owlrl")
 SH = "http://www.w3.org/ns/shacl#"
 NCTSH = "https://w3id.org/ncts-graph/shapes#"
-SKOLEM = "https://w3id.org/ncts-graph/.well-known/genid/"
 RUN_GRAPH = "urn:ncts-graph:run"  # holds the reference date (nctsh:run nctsh:asOf) during a run
 
 
@@ -103,28 +102,35 @@ def shape_files(extra: Iterable[Path | str] = (), bundled: bool = True) -> list[
 
 def load_shapes(extra: Iterable[Path | str] = (), bundled: bool = True):
     """Parse the shapes into one graph; a given file without any SHACL shape is an error."""
-    from rdflib import Namespace
+    return _load_shapes(extra, bundled)[0]
+
+
+def _load_shapes(extra: Iterable[Path | str] = (), bundled: bool = True):
+    """(union shapes graph, [(file, its graph)]), so errors can name the file at fault."""
+    from pyshacl.monkey import rdflib_bool_patch, rdflib_bool_unpatch
+    from rdflib import Namespace, URIRef
     from rdflib.namespace import RDF
 
     from .build import union_graph
-    from .load import new_dataset, parse_into
+    from .load import graph_name, new_dataset, parse_into
 
     sh = Namespace(SH)
     ds = new_dataset()
     files = shape_files(extra, bundled)
-    for path in files:
-        parse_into(ds, path)
+    rdflib_bool_patch()  # as pyshacl reads shapes: only "true"/"false" are the booleans (sh:uniqueLang "1" is not)
+    try:
+        for path in files:
+            parse_into(ds, path)
+    finally:
+        rdflib_bool_unpatch()
     extra_files = files[len(shape_files((), bundled)):] if extra else []
     for path in extra_files:
-        from .load import graph_name
-        from rdflib import URIRef
-
         g = ds.graph(URIRef(graph_name(path)))
         kinds = (sh.NodeShape, sh.PropertyShape)
         if not any((None, RDF.type, k) in g for k in kinds) and (None, sh.property, None) not in g \
                 and (None, sh.targetClass, None) not in g and (None, sh.path, None) not in g:
             raise NctsError(f"{path}: not SHACL shapes (no sh:NodeShape, sh:PropertyShape, sh:property or sh:targetClass)")
-    return union_graph(ds)
+    return union_graph(ds), [(path, ds.graph(URIRef(graph_name(path)))) for path in files]
 
 
 def validate(files: Iterable[Path | str] | None = None, *, shapes: Iterable[Path | str] = (),
@@ -151,10 +157,14 @@ def validate(files: Iterable[Path | str] | None = None, *, shapes: Iterable[Path
     if scope not in ("files", "all"):
         raise NctsError(f"unknown scope {scope!r} (use files or all)")
     dataset = graph if graph is not None else load(files)
-    shapes_graph = load_shapes(shapes, bundled_shapes)
+    shapes_errors = _shapes_errors()
+    shapes_graph, shapes_files = _load_shapes(shapes, bundled_shapes)
     focus_graphs = {str(graph_name(f)) for f in files} if scope == "files" else None
     prefixes = prefixes_of(dataset) | terms.declared_prefixes(files)
-    report = _run(dataset, shapes_graph, focus_graphs, inference, as_of, prefixes)
+    try:
+        report = _run(dataset, shapes_graph, focus_graphs, inference, as_of, prefixes)
+    except shapes_errors as exc:
+        raise _shapes_error(exc, shapes_files) from None
     user_graphs = {str(graph_name(f)): str(f) for f in files}
     validated = terms.defined(dataset, list(user_graphs) if files else None)
     if files:
@@ -224,79 +234,65 @@ def _run(dataset, shapes_graph, focus_graphs, inference: str, as_of: _dt.date, p
     from .build import union_graph
 
     run = (URIRef(NCTSH + "run"), URIRef(NCTSH + "asOf"), Literal(as_of.isoformat(), datatype=XSD.date))
-    # The dataset is validated in place and left as it was: pyshacl restricts to focus nodes
-    # by IRI only, so the files' blank nodes are skolemised for the run, and the reference
-    # date sits in a named graph of its own. Inference works on a copy.
-    skolem = _skolemise(dataset, focus_graphs) if focus_graphs is not None else {}
+    # The dataset is validated in place and left as it was: the reference date sits in a
+    # named graph of its own during the run. Inference works on a copy.
     run_graph = dataset.graph(URIRef(RUN_GRAPH))
     run_graph.add(run)
     try:
-        focus = None if focus_graphs is None else [t for g in _graphs(dataset, focus_graphs) for t in g]
+        scope = None if focus_graphs is None else {s for g in _graphs(dataset, focus_graphs) for s in g.subjects()}
         data = dataset if inference == "none" else union_graph(dataset)
-        return _validate(data, focus, shapes_graph, inference, skolem, prefixes)
+        return _validate(data, scope, shapes_graph, inference, prefixes)
     finally:
         dataset.remove_graph(run_graph)
-        if skolem:
-            _skolemise(dataset, focus_graphs, skolem)  # back to the blank nodes the caller has
 
 
 def _graphs(dataset, names):
     return [g for g in dataset.graphs() if str(g.identifier) in names]
 
 
-def _skolemise(dataset, names, mapping: dict | None = None) -> dict:
-    """Replace the blank nodes of the named graphs by IRIs (or back, given the inverse mapping)."""
-    from rdflib import BNode, URIRef
+def _validate(data, scope, shapes_graph, inference: str, prefixes: dict):
+    """pyshacl for the core constraints, Oxigraph for SHACL-SPARQL; one report graph.
 
-    forward = mapping is None
-    mapping = {} if mapping is None else mapping
-    for g in _graphs(dataset, names):
-        changed = []
-        for s, p, o in g:
-            if (isinstance(s, BNode) or isinstance(o, BNode)) if forward else (s in mapping or o in mapping):
-                changed.append((s, p, o))
-        for s, p, o in changed:
-            for t in (s, o):
-                if forward and isinstance(t, BNode) and t not in mapping:
-                    mapping[t] = URIRef(SKOLEM + str(t))
-            g.remove((s, p, o))
-            g.add((mapping.get(s, s), p, mapping.get(o, o)))
-    return {v: k for k, v in mapping.items()} if forward else mapping
-
-
-def _validate(data, focus_triples, shapes_graph, inference: str, skolem: dict, prefixes: dict):
-    """pyshacl for the core constraints, Oxigraph for SHACL-SPARQL; one report graph."""
+    ``scope``: the nodes results may be about (those the user's files define), or None.
+    """
     import pyshacl
 
     from . import shacl
 
-    restrict = focus_triples is not None
-    core, fast = shacl.split_shapes(shapes_graph, restrict=restrict)
-    triples = ((s, p, o) for g in data.graphs() for s, p, o in g) if hasattr(data, "graphs") else data
-    options = dict(shacl_graph=core, inference=None if inference == "none" else inference, inplace=True,
-                   allow_warnings=True, allow_infos=True)
-    if not restrict:
-        report = _pyshacl(pyshacl, data, **options)
-        store = shacl.to_store(triples)
-    else:
-        # pyshacl's focus_nodes option also filters the value nodes of nested shapes (sh:node,
-        # sh:qualifiedValueShape, ...), which breaks them; so each shape gets its own focus nodes
-        # (targets found on Oxigraph) through use_shapes, which evaluates nested shapes normally.
-        if inference != "none":
-            report = _pyshacl(pyshacl, data, **dict(options, shacl_graph=_empty_shapes()))  # expands data in place
-            options["inference"] = None
-            triples = data
-        store = shacl.to_store(triples, focus_triples)
-        report = _empty_report()
-        for shape, nodes in shacl.focus_by_shape(store, core).items():
-            part = _pyshacl(pyshacl, data, use_shapes=[shape], focus_nodes=nodes, **options)
-            _merge(report, part)
-    for row in shacl.run_sparql(store, fast):
-        _add_result(report, row, prefixes)
+    shacl.check_sparql(shapes_graph)  # before anything runs: a SERVICE is never executed
+    core, fast = shacl.split_shapes(shapes_graph)
+    if inference != "none":  # expands the (copied) data in place
+        _pyshacl(pyshacl, data, shacl_graph=_empty_shapes(), inference=inference, inplace=True)
+    report, focus = shacl.run_core(data, shapes_graph, core, scope, {c.shape for c in fast})
+    if fast:
+        triples = ((s, p, o) for g in data.graphs() for s, p, o in g) if hasattr(data, "graphs") else data
+        for row in shacl.run_sparql(shacl.to_store(triples), fast, focus):
+            _add_result(report, row, prefixes, data, shapes_graph)
     _set_conforms(report)
-    if skolem:
-        report = _unskolemise(report, skolem)
     return report
+
+
+def _shapes_errors() -> tuple:
+    from pyshacl.errors import ReportableRuntimeError
+
+    from .shacl import ShapesError
+
+    # pyshacl's errors for unusable shapes (ValidationFailure, ConstraintLoadError, ...);
+    # NotImplementedError for what it does not support ($shapesGraph); RecursionError for
+    # shapes nested without end
+    return ShapesError, ReportableRuntimeError, NotImplementedError, RecursionError
+
+
+def _shapes_error(exc, shapes_files) -> NctsError:
+    """One line naming the shapes file at fault (or the shapes given, when pyshacl does not say)."""
+    node = getattr(exc, "node", None)
+    files = [str(f) for f, g in shapes_files if node is not None and (node, None, None) in g]
+    if not files:
+        home = paths.home() / "shapes"
+        given = [str(f) for f, _ in shapes_files if f.parent != home]
+        files = given or [str(home) + "/"]
+    text = str(exc) if isinstance(exc, NctsError) else f"{type(exc).__name__}: {' '.join(str(exc).split())[:300]}"
+    return NctsError(f"{', '.join(files)}: shapes unusable: {text}")
 
 
 def _empty_shapes():
@@ -305,70 +301,49 @@ def _empty_shapes():
     return Graph()
 
 
-def _merge(report, part) -> None:
-    """Move the results of another report graph under this report's root."""
-    from rdflib import Namespace
-    from rdflib.namespace import RDF
-
-    sh = Namespace(SH)
-    root = report.value(predicate=RDF.type, object=sh.ValidationReport, any=True)
-    other = part.value(predicate=RDF.type, object=sh.ValidationReport, any=True)
-    for s, p, o in part:
-        if s == other:
-            if p == sh.result:
-                report.add((root, sh.result, o))
-        else:
-            report.add((s, p, o))
-
-
 def _set_conforms(report) -> None:
-    """sh:conforms is true when no result has severity sh:Violation (warnings and infos allowed)."""
+    """sh:conforms is true only without any result, whatever its severity (SHACL 3.6.1); the
+    verdict of ``ncts validate`` follows --fail-on instead (Report.conforms)."""
     from rdflib import Literal, Namespace
     from rdflib.namespace import RDF
 
     sh = Namespace(SH)
     root = report.value(predicate=RDF.type, object=sh.ValidationReport, any=True)
-    violation = (None, sh.resultSeverity, sh.Violation) in report
-    report.set((root, sh.conforms, Literal(not violation)))
+    report.set((root, sh.conforms, Literal((root, sh.result, None) not in report)))
 
 
 def _pyshacl(pyshacl, data, **options):
-    try:
-        _conforms, report, _text = pyshacl.validate(data, **options)
-    except Exception as exc:  # pyshacl raises its own types for unusable shapes
-        raise NctsError(f"shapes: {type(exc).__name__}: {' '.join(str(exc).split())[:300]}") from None
+    _conforms, report, _text = pyshacl.validate(data, **options)
+    if isinstance(report, Exception):  # pyshacl returns its ValidationFailure instead of raising it
+        raise report
     return report
 
 
-def _empty_report():
-    from rdflib import BNode, Graph, Literal, Namespace
-    from rdflib.namespace import RDF
-
-    sh = Namespace(SH)
-    report = Graph()
-    node = BNode()
-    report.add((node, RDF.type, sh.ValidationReport))
-    report.add((node, sh.conforms, Literal(True)))
-    return report
-
-
-def _add_result(report, row, prefixes: dict):
+def _add_result(report, row, prefixes: dict, data, shapes_graph):
+    """One SHACL-SPARQL result; blank nodes come with their description, as pyshacl's do."""
+    from pyshacl.rdfutil import clone_blank_node
     from rdflib import BNode, Namespace
     from rdflib.namespace import RDF
 
     sh = Namespace(SH)
+
+    def term(t, source):
+        if isinstance(t, BNode) and (t, None, None) not in report:
+            clone_blank_node(source, t, report, keepid=True)
+        return t
+
     root = report.value(predicate=RDF.type, object=sh.ValidationReport, any=True)
     node = BNode()
     report.add((root, sh.result, node))
     report.add((node, RDF.type, sh.ValidationResult))
-    report.add((node, sh.focusNode, row["focus"]))
+    report.add((node, sh.focusNode, term(row["focus"], data)))
     if row["path"] is not None:
         report.add((node, sh.resultPath, row["path"]))
     if row["value"] is not None:
-        report.add((node, sh.value, row["value"]))
+        report.add((node, sh.value, term(row["value"], data)))
     report.add((node, sh.resultSeverity, row["severity"]))
-    report.add((node, sh.sourceShape, row["shape"]))
-    report.add((node, sh.sourceConstraint, row["constraint"]))
+    report.add((node, sh.sourceShape, term(row["shape"], shapes_graph)))
+    report.add((node, sh.sourceConstraint, term(row["constraint"], shapes_graph)))
     report.add((node, sh.sourceConstraintComponent, row["component"]))
     for message in row["messages"]:
         report.add((node, sh.resultMessage, _fill(message, row["bindings"], prefixes)))
@@ -387,16 +362,6 @@ def _fill(message, bindings, prefixes: dict):
         return "" if term is None else str(term) if isinstance(term, Literal) else compact(term, prefixes)
 
     return Literal(re.sub(r"\{[?$](\w+)\}", value, str(message)), lang=message.language)
-
-
-def _unskolemise(report, skolem):
-    from rdflib import Graph
-
-    out = Graph()
-    for prefix, ns in report.namespaces():
-        out.bind(prefix, ns)
-    out.addN((skolem.get(s, s), p, skolem.get(o, o), out) for s, p, o in report)
-    return out
 
 
 def _component(term) -> str:
@@ -430,7 +395,8 @@ def _results(report, dataset, shapes_graph, lang: str, user_graphs: dict | None 
     sh = Namespace(SH)
     locator = Locator(dataset, lang)
     results = []
-    for node in report.subjects(RDF.type, sh.ValidationResult):
+    root = report.value(predicate=RDF.type, object=sh.ValidationReport, any=True)
+    for node in report.objects(root, sh.result):  # not the sh:detail results nested in them
         severity = str(report.value(node, sh.resultSeverity)).rsplit("#", 1)[-1].lower()
         messages = {}
         for m in report.objects(node, sh.resultMessage):

@@ -220,4 +220,5 @@ def test_cli_broken_shapes_exit_2(tmp_path):
 <https://example.org/S> a sh:NodeShape ; sh:targetClass <https://example.org/C> ;
   sh:sparql [ sh:select "SELECT $this WHERE { $this ?p }" ] .""")
     out = run_ncts("validate", "--shapes", broken, VALID)
-    assert out.returncode == 2 and out.stderr.startswith("ncts: error: shapes:") and "Traceback" not in out.stderr
+    assert out.returncode == 2 and out.stderr.startswith(f"ncts: error: {broken}: shapes unusable: SPARQL syntax error")
+    assert len(out.stderr.strip().splitlines()) == 1 and "Traceback" not in out.stderr
