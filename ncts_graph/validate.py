@@ -167,15 +167,15 @@ def validate(files: Iterable[Path | str] | None = None, *, shapes: Iterable[Path
         raise _shapes_error(exc, shapes_files) from None
     user_graphs = {str(graph_name(f)): str(f) for f in files}
     validated = terms.defined(dataset, list(user_graphs) if files else None)
-    if files:
-        _add_file_results(report, dataset, user_graphs, prefixes)
+    if files:  # "nothing to validate" is about the project's rules, so only with the bundled shapes
+        _add_file_results(report, dataset, user_graphs, prefixes, nothing_check=bundled_shapes)
     _add_counts(report, validated)
     results = _results(report, dataset, shapes_graph, lang, user_graphs)
     return Report(results=results, graph=report, fail_on=fail_on, as_of=as_of, files=[str(f) for f in files],
                   prefixes=prefixes, validated=validated)
 
 
-def _add_file_results(report, dataset, user_graphs: dict, prefixes: dict) -> None:
+def _add_file_results(report, dataset, user_graphs: dict, prefixes: dict, nothing_check: bool = True) -> None:
     """Results the shapes cannot express: unknown project terms (with the nearest known
     one) and a file that defines nothing to validate. Both are violations: either way the
     shapes never saw what the user meant to write."""
@@ -185,22 +185,22 @@ def _add_file_results(report, dataset, user_graphs: dict, prefixes: dict) -> Non
     for u in terms.unknown_terms(dataset, list(user_graphs)):
         row = {"focus": u.subject, "path": u.predicate, "value": URIRef(u.iri), "shape": nctsh("KnownTerms"),
                "component": nctsh("UnknownTerm"), "constraint": nctsh("KnownTerms")}
-        _add_plain_result(report, row, u.messages(prefixes))
-    for name in user_graphs:
+        _add_plain_result(report, row, u.messages(prefixes), dataset)
+    for name in user_graphs if nothing_check else ():
         if not sum(terms.defined(dataset, [name]).values()):
             row = {"focus": URIRef(name), "path": None, "value": None, "shape": nctsh("FileContent"),
                    "component": nctsh("NothingToValidate"), "constraint": nctsh("FileContent")}
-            _add_plain_result(report, row, {lang: terms.nothing_defined(lang) for lang in ("nl", "en")})
+            _add_plain_result(report, row, {lang: terms.nothing_defined(lang) for lang in ("nl", "en")}, dataset)
     _set_conforms(report)
 
 
-def _add_plain_result(report, row: dict, messages: dict) -> None:
-    from rdflib import Literal, Namespace
+def _add_plain_result(report, row: dict, messages: dict, dataset) -> None:
+    from rdflib import Graph, Literal, Namespace
 
     sh = Namespace(SH)
     row = dict(row, severity=sh.Violation, messages=[Literal(m, lang=lang) for lang, m in messages.items()],
                bindings={})
-    _add_result(report, row, {})
+    _add_result(report, row, {}, dataset, Graph())
 
 
 def _add_counts(report, validated: dict) -> None:

@@ -148,6 +148,11 @@ def passes(case: Case, mode: str) -> bool:
     graph, result = expected(case, mode)
     if isinstance(report, Exception):
         return result == URIRef(SHT + "Failure")
+    # the project's own additions to the report node (nctsh:measures, nctsh:quotes, ...: what was
+    # validated) are extension triples outside the SHACL vocabulary; the W3C check compares
+    # every triple of the report node, so it sees the standard part only
+    for triple in [t for t in report if str(t[1]).startswith("https://w3id.org/ncts-graph/shapes#")]:
+        report.remove(triple)
     for prefix, namespace in graph.namespaces():  # the check compares nodes as prefixed names
         report.bind(prefix, namespace, override=True, replace=True)
     with contextlib.redirect_stdout(io.StringIO()):  # the check prints blank-node diffs
