@@ -20,29 +20,82 @@ def read_rq(path: Path):
     return load_file(path)
 
 
-_STRINGS = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'')
+# One left-to-right pass, as a SPARQL lexer reads: whichever of comment, string or IRI starts
+# first wins, so quotes inside a comment (or '#' inside a string) cannot hide what follows.
+_TOKENS = re.compile(r'#[^\n]*|"""[\s\S]*?(?:"""|$)|\'\'\'[\s\S]*?(?:\'\'\'|$)'
+                     r'|"(?:[^"\\\n]|\\.)*(?:"|$)|\'(?:[^\'\\\n]|\\.)*(?:\'|$)|<[^<>\s{}]*>', re.M)
+MAX_NESTING = 100  # brackets deeper than this are refused before any parser sees the query
 
 
 def blank_out(query: str) -> str:
     """The query with strings, IRIs and comments replaced by spaces (same length), for scanning."""
-    def spaces(match):
-        return re.sub(r"[^\n]", " ", match.group(0))
-
-    text = _STRINGS.sub(spaces, query)
-    text = re.sub(r"<[^<>\s{}]*>", spaces, text)
-    return re.sub(r"#[^\n]*", spaces, text)
+    return _TOKENS.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), query)
 
 
 def strip_comments(query: str) -> str:
     """The query without its comments (``#`` outside strings and IRIs), line breaks kept."""
-    scan = _STRINGS.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), query)
-    scan = re.sub(r"<[^<>\s{}]*>", lambda m: " " * len(m.group(0)), scan)
-    out, last = [], 0
-    for match in re.finditer(r"#[^\n]*", scan):
-        out.append(query[last:match.start()])
-        last = match.end()
-    out.append(query[last:])
-    return "".join(out)
+    return _TOKENS.sub(lambda m: "" if m.group(0).startswith("#") else m.group(0), query)
+
+
+def nesting(query: str) -> int:
+    """The deepest nesting of ``{ ( [`` outside strings and comments (brackets in IRIs count:
+    over-counting is the safe side)."""
+    depth = deepest = 0
+    for char in _TOKENS.sub(lambda m: m.group(0) if m.group(0).startswith("<") else " ", query):
+        if char in "{([":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "})]":
+            depth = max(depth - 1, 0)
+    return deepest
+
+
+def check_nesting(query: str, where: str = "query", limit: int = MAX_NESTING) -> None:
+    """Refuse a query nested deeper than ``limit``: parsers recurse per level, and deep enough
+    nesting crashes them (Oxigraph overflows its stack and takes the process down)."""
+    if nesting(query) > limit:
+        raise NctsError(f"{where}: the query is nested more than {limit} levels deep; refused")
+
+
+def service_targets(query: str) -> list:
+    """The SERVICE endpoints of a query, from its parsed algebra (rdflib's SPARQL parser): IRIs
+    as strings, None for a variable endpoint. Text scans can be fooled (quotes in comments,
+    escapes); the parse cannot. A query that does not parse (or is nested deeper than
+    MAX_NESTING) is an NctsError, so a caller refuses what it cannot read."""
+    import sys
+
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+    from rdflib.plugins.sparql.parserutils import CompValue
+    from rdflib.term import URIRef, Variable
+
+    from .namespaces import PREFIXES
+
+    check_nesting(query)
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, 20000))  # pyparsing recurses ~30 frames per nesting level
+    try:
+        algebra = translateQuery(parseQuery(query), initNs=PREFIXES).algebra
+    except Exception as exc:  # pyparsing and rdflib raise many types; all mean "cannot read it"
+        raise NctsError(f"the query does not parse: {' '.join(str(exc).split())[:200]}") from None
+    finally:
+        sys.setrecursionlimit(limit)
+    found, todo, seen = [], [algebra], set()
+    while todo:
+        node = todo.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, CompValue):
+            if node.name == "ServiceGraphPattern":
+                term = node.get("term")
+                found.append(str(term) if isinstance(term, URIRef) else None if isinstance(term, Variable) else str(term))
+            todo.extend(node.values())
+        elif isinstance(node, dict):
+            todo.extend(node.values())
+        elif isinstance(node, (list, tuple, set)):
+            todo.extend(node)
+    return found
 
 
 def where_open(query: str) -> int:
