@@ -261,48 +261,64 @@ EXTERNAL = """<?xml version="1.0"?>
 """
 
 
-def loading_commands(path: Path, tmp: Path) -> list[list[str]]:
-    """Every verb that loads a user's RDF file, rdflib and Oxigraph paths alike."""
-    return [["info", path], ["validate", path], ["build", "-o", tmp / "out.ttl", path], ["check", path],
-            ["quotes", path], ["export", "--view", "partners", "--format", "dot", "-o", tmp / "o.dot", path],
-            ["query", "-e", "ASK {}", "--data", path], ["query", "-e", "ASK {}", "--engine", "rdflib", "--data", path],
-            ["query", "-e", "ASK {}", "--store", tmp / "store", "--data", path]]
+#: one verb per parser path: rdflib (validate, and as it, info/build/check/quotes/export, all through
+#: load.parse_into), Oxigraph in memory (query --data, serve --data, push) and a persistent store
+COMMANDS = {"validate": lambda path, tmp: ["validate", path],
+            "build": lambda path, tmp: ["build", "-o", tmp / "out.ttl", path],
+            "query-data": lambda path, tmp: ["query", "-e", "ASK {}", "--data", path],
+            "query-store": lambda path, tmp: ["query", "-e", "ASK {}", "--store", tmp / "store", "--data", path]}
 
 
+def refused_by_every_parser(path: Path) -> None:
+    """The Python API behind every verb refuses the file: rdflib's loader and Oxigraph's."""
+    import pyoxigraph as ox
+
+    from ncts_graph.errors import NctsError
+    from ncts_graph.load import load
+    from ncts_graph.query import fill
+
+    for attempt in (lambda: load([path], bundled=False), lambda: fill(ox.Store(), [path])):
+        with pytest.raises(NctsError, match=path.name):
+            attempt()
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
 @pytest.mark.parametrize("text", [LAUGHS, EXTERNAL], ids=["billion-laughs", "external-entity"])
-def test_rdfxml_entities_are_refused_everywhere(tmp_path, text):
+def test_rdfxml_entities_are_refused_everywhere(tmp_path, text, command):
     path = tmp_path / "laughs.rdf"
     path.write_text(text)
-    for args in loading_commands(path, tmp_path):
-        out = run_ncts(*args)
-        one_line_error(out)
-        assert "laughs.rdf" in out.stderr and "entit" in out.stderr, (args, out.stderr)
+    refused_by_every_parser(path)
+    out = run_ncts(*COMMANDS[command](path, tmp_path))
+    one_line_error(out)
+    assert "laughs.rdf" in out.stderr and "entit" in out.stderr, out.stderr
     assert not (tmp_path / "out.ttl").exists()
 
 
 def test_rdfxml_in_another_encoding_is_refused(tmp_path):
     path = tmp_path / "x.rdf"
     path.write_bytes(LAUGHS.replace('version="1.0"', 'version="1.0" encoding="UTF-16"').encode("utf-16"))
+    refused_by_every_parser(path)
     one_line_error(out := run_ncts("query", "-e", "ASK {}", "--data", path))
     assert "x.rdf" in out.stderr
 
 
-def test_remote_and_file_jsonld_contexts_are_refused_everywhere(tmp_path, decoy):
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+@pytest.mark.parametrize("case", ["remote", "file", "scoped", "import"])
+def test_remote_and_file_jsonld_contexts_are_refused_everywhere(tmp_path, decoy, case, command):
     remote, hits = decoy
     local = tmp_path / "ctx.jsonld"
     local.write_text('{"@context": {"name": "http://schema.org/name"}}')
-    cases = {"remote.jsonld": {"@context": remote + "/ctx.jsonld", "@id": "http://example.org/x", "name": "x"},
-             "file.jsonld": {"@context": [local.as_uri()], "@id": "http://example.org/x", "name": "x"},
-             "scoped.jsonld": {"@context": {"p": {"@id": "http://example.org/p", "@context": remote + "/ctx2"}},
-                               "@id": "http://example.org/x", "p": {"name": "x"}},
-             "import.jsonld": {"@context": {"@version": 1.1, "@import": remote + "/ctx3"}, "@id": "http://example.org/x"}}
-    for name, doc in cases.items():
-        path = tmp_path / name
-        path.write_text(json.dumps(doc))
-        for args in loading_commands(path, tmp_path):
-            out = run_ncts(*args)
-            one_line_error(out)
-            assert name in out.stderr and "context" in out.stderr, (args, out.stderr)
+    doc = {"remote": {"@context": remote + "/ctx.jsonld", "@id": "http://example.org/x", "name": "x"},
+           "file": {"@context": [local.as_uri()], "@id": "http://example.org/x", "name": "x"},
+           "scoped": {"@context": {"p": {"@id": "http://example.org/p", "@context": remote + "/ctx2"}},
+                      "@id": "http://example.org/x", "p": {"name": "x"}},
+           "import": {"@context": {"@version": 1.1, "@import": remote + "/ctx3"}, "@id": "http://example.org/x"}}[case]
+    path = tmp_path / f"{case}.jsonld"
+    path.write_text(json.dumps(doc))
+    refused_by_every_parser(path)
+    out = run_ncts(*COMMANDS[command](path, tmp_path))
+    one_line_error(out)
+    assert path.name in out.stderr and "context" in out.stderr, out.stderr
     assert hits == []
 
 
