@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import resource
 import select
 import signal
 import threading
@@ -214,19 +215,26 @@ def _kill(pid: int) -> None:
         pass
 
 
-def _bound_child(settings: Settings) -> None:
-    """A query process dies with the server (Linux: parent-death signal) and cannot outrun
-    its time limit in CPU even if nobody is left to kill it."""
-    import resource
-
+def _libc():
     try:
         import ctypes
 
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc if hasattr(libc, "prctl") else None
+    except (OSError, AttributeError):
+        return None
+
+
+_LIBC = _libc()  # looked up once here, not in every query process
+
+
+def _bound_child(settings: Settings) -> None:
+    """A query process dies with the server (Linux: parent-death signal) and cannot outrun
+    its time limit in CPU even if nobody is left to kill it."""
+    if _LIBC is not None:
+        _LIBC.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
         if os.getppid() == 1:  # the server is already gone
             os._exit(1)
-    except (OSError, AttributeError):
-        pass
     seconds = int(settings.timeout) + 2
     resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 1))
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
