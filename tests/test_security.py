@@ -343,12 +343,19 @@ def test_stopping_serve_kills_running_queries(sig):
             time.sleep(0.05)
         children = _children(process.pid)
         assert children, "the query child did not start"
-        process.send_signal(sig)
-        process.wait(timeout=5)
-        deadline = time.monotonic() + 3
-        while any(_alive(pid) for pid in children) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert not any(_alive(pid) for pid in children), "a query child outlived the server"
+        try:
+            process.send_signal(sig)
+            process.wait(timeout=5)
+            deadline = time.monotonic() + 3
+            while any(_alive(pid) for pid in children) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert not any(_alive(pid) for pid in children), "a query child outlived the server"
+        finally:  # the server is gone: the fixture cannot find these any more
+            for pid in children:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
 
 
 def _quietly(func, *args):
