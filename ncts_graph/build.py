@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import NctsError
@@ -15,27 +16,53 @@ BUILD_FORMATS = {".ttl": ("turtle", False), ".nt": ("nt", False), ".jsonld": ("j
 
 
 def atomic_write(path: Path, write) -> None:
-    """Call ``write(tmp_path)`` then rename onto ``path``; never leave a half-written file."""
+    """Call ``write(tmp_path)`` then rename onto ``path``; never leave a half-written file,
+    not even when SIGTERM or SIGHUP arrives mid-write. A read-only target is not replaced."""
     path = Path(path)
     directory = path.parent if str(path.parent) else Path(".")
     if not directory.is_dir():
         raise NctsError(f"{path}: directory {directory} does not exist")
+    if path.exists() and path.is_file() and (not os.access(path, os.W_OK) or not path.stat().st_mode & 0o222):
+        raise NctsError(f"{path}: the file is read-only; not replaced")
+    with _signals_raise():
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+        except OSError as exc:
+            raise NctsError(f"{path}: cannot write ({exc.strerror})") from None
+        try:
+            os.close(fd)
+            umask = os.umask(0)
+            os.umask(umask)
+            write(Path(tmp))
+            os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a written file follows the umask
+            os.replace(tmp, path)
+        except OSError as exc:
+            raise NctsError(f"{path}: cannot write ({exc.strerror})") from None
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+
+
+@contextmanager
+def _signals_raise():
+    """SIGTERM/SIGHUP become SystemExit(128+n) while inside, so ``finally`` blocks run
+    (a default SIGTERM ends the process on the spot). Only the main thread can do this."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def leave(signum, frame):
+        raise SystemExit(128 + signum)
+
+    previous = {sig: signal.signal(sig, leave) for sig in (signal.SIGTERM, signal.SIGHUP)}
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    except OSError as exc:
-        raise NctsError(f"{path}: cannot write ({exc.strerror})") from None
-    os.close(fd)
-    umask = os.umask(0)
-    os.umask(umask)
-    try:
-        write(Path(tmp))
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a written file follows the umask
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise NctsError(f"{path}: cannot write ({exc.strerror})") from None
+        yield
     finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def union_graph(dataset):

@@ -284,28 +284,34 @@ def push(endpoint, graph_iri, append, files, timeout, user):
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=int, default=8000, show_default=True, help="0 picks a free port.")
 @click.option("--timeout", type=float, default=10, show_default=True, help="Seconds a query may run.")
-@click.option("--max-rows", type=int, default=10000, show_default=True, help="Largest result returned.")
+@click.option("--max-rows", type=int, default=10000, show_default=True, help="Largest result returned, in rows.")
+@click.option("--max-bytes", type=int, default=10_000_000, show_default=True, help="Largest result returned, in bytes.")
+@click.option("--max-query-bytes", type=int, default=262_144, show_default=True, help="Longest query text accepted.")
+@click.option("--queue", type=int, default=32, show_default=True,
+              help="Queries that may wait for one of the two query slots; more get 503 (Retry-After).")
+@click.option("--idle-timeout", type=float, default=10, show_default=True,
+              help="Seconds before an idle or slow connection is closed.")
 @click.option("--allow-service", multiple=True, metavar="URL",
               help="Allow SERVICE (federated query) to this endpoint (repeatable); refused otherwise.")
+@click.option("--allow-host", multiple=True, metavar="NAME",
+              help="Also accept requests for this host name (repeatable); by default only the bound host and loopback names.")
 @click.option("--data", "files", multiple=True, type=click.Path(path_type=Path), help="Extra RDF files to serve.")
 @click.option("--store", type=click.Path(path_type=Path), default=None, help="Serve a persistent Oxigraph store.")
 @_friendly
-def serve(host, port, timeout, max_rows, allow_service, files, store):
+def serve(host, port, timeout, max_rows, max_bytes, max_query_bytes, queue, idle_timeout, allow_service, allow_host,
+          files, store):
     """A local read-only SPARQL endpoint (/sparql) and query page (/) for the graph."""
     from .query import oxigraph_store
-    from .serve import make_server
+    from .serve import Settings, make_server, serve_until_stopped
 
-    server = make_server(oxigraph_store(files, store), host, port, timeout=timeout, max_rows=max_rows,
-                         allow_service=allow_service)
+    limits = dict(timeout=timeout, max_rows=max_rows, max_bytes=max_bytes, max_query_bytes=max_query_bytes,
+                  queue=queue, idle_timeout=idle_timeout, allow_service=allow_service, allow_hosts=allow_host)
+    Settings(None, **limits)  # bad options are refused before the graph is loaded
+    server = make_server(oxigraph_store(files, store), host, port, **limits)
     url = f"http://{host}:{server.server_address[1]}/"
     click.echo(f"ncts-graph SPARQL endpoint: {url}sparql   query page: {url}   (Ctrl+C stops)", err=False)
     sys.stdout.flush()
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
+    serve_until_stopped(server)
 
 
 @main.command()

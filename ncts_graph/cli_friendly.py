@@ -22,5 +22,8 @@ def friendly(func):
             sys.exit(err.exit_code)
         except BrokenPipeError:
             sys.exit(0)
+        except MemoryError as exc:  # a hostile or huge input: one line, not a traceback
+            click.echo(f"ncts: error: out of memory{': ' + str(exc) if str(exc) else ''}", err=True)
+            sys.exit(2)
 
     return wrapper

@@ -99,6 +99,8 @@ def load_file(path: Path) -> Query:
         raise NctsError(f"{path}: not UTF-8 text") from None
     except IsADirectoryError:
         raise NctsError(f"{path}: is a folder, not a query file") from None
+    except OSError as exc:
+        raise NctsError(f"{path}: cannot read ({exc.strerror or exc})") from None
     return parse(text, path.stem, path)
 
 

@@ -92,6 +92,7 @@ def parse_into(dataset, path: Path) -> None:
         raise NctsError(f"{path}:{line}: not UTF-8 text (byte 0x{raw[exc.start]:02x})") from None
     if "\x00" in text:
         raise NctsError(f"{path}: binary file, not RDF")
+    check_safe(path, text, fmt)
     graph = dataset.graph(URIRef(graph_name(path)))
     try:
         with _quiet_rdflib():  # rdflib logs bad IRIs; _check_iris reports them as one error
@@ -100,6 +101,60 @@ def parse_into(dataset, path: Path) -> None:
         dataset.remove_graph(graph)
         raise NctsError(f"{path}:{_error_line(exc)}{_one_line(exc)}") from None
     _check_iris(graph, path, text)
+
+
+def check_safe(path: Path, text: str, fmt: str) -> None:
+    """Refuse input whose parsing would reach beyond the file or blow up, for every parser
+    (rdflib and Oxigraph): RDF/XML with DTD entities (billion laughs, external entities) or
+    a declared encoding other than UTF-8, and JSON-LD whose @context is fetched (a URL or a
+    file). ``fmt`` is an rdflib format name ("xml", "json-ld"); other formats pass."""
+    if fmt == "xml":
+        _check_xml(path, text)
+    elif fmt == "json-ld":
+        _check_jsonld(path, text)
+
+
+def _line(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
+
+
+def _check_xml(path: Path, text: str) -> None:
+    match = re.search(r"<!ENTITY", text, re.I)
+    if match:
+        raise NctsError(f"{path}:{_line(text, match.start())}: RDF/XML with DTD entity declarations is refused "
+                        f"(entity expansion can exhaust memory or read other files); write the IRIs out in full")
+    match = re.search(r"<!DOCTYPE[^\[>]*\b(SYSTEM|PUBLIC)\b", text, re.I)
+    if match:
+        raise NctsError(f"{path}:{_line(text, match.start())}: RDF/XML with an external DTD is refused "
+                        f"(no file or network access while loading data; external entities)")
+    match = re.match(r"\ufeff?\s*<\?xml[^>]*?encoding\s*=\s*[\"']([^\"']*)", text)
+    if match and match.group(1).strip().lower().replace("_", "-") not in ("utf-8", "utf8", "us-ascii", "ascii"):
+        raise NctsError(f"{path}:1: RDF/XML must be UTF-8 (the file declares encoding {match.group(1)!r})")
+
+
+def _check_jsonld(path: Path, text: str) -> None:
+    import json
+
+    try:
+        data = json.loads(text)
+    except RecursionError:
+        raise NctsError(f"{path}: JSON nested too deeply") from None
+    except ValueError as exc:
+        where = f"{exc.lineno}: " if hasattr(exc, "lineno") else " "
+        raise NctsError(f"{path}:{where}syntax error: {getattr(exc, 'msg', exc)}") from None
+    todo = [data]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, list):
+            todo.extend(node)
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                refs = [value] if isinstance(value, str) else [v for v in value if isinstance(v, str)] \
+                    if isinstance(value, list) else []
+                if key in ("@context", "@import") and refs:
+                    raise NctsError(f"{path}: JSON-LD {key} {refs[0]!r} is refused: contexts are not fetched "
+                                    f"(no network or file access while loading data); put the context inline")
+                todo.append(value)
 
 
 @contextmanager

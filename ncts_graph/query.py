@@ -58,6 +58,9 @@ def run(q, given: dict, *, engine: str = "oxigraph", endpoint: str | None = None
         lang: str | None = "nl", timeout: float | None = 60, auth=None) -> Result:
     from .library import bindings
 
+    from .sparql import check_nesting
+
+    check_nesting(q.text, _where(q))
     bound = bindings(q, given, lang)
     if engine not in ENGINES:
         raise NctsError(f"unknown engine {engine!r} (use one of {', '.join(ENGINES)})")
@@ -123,13 +126,87 @@ def oxigraph_store(files=(), directory=None):
     directory = Path(directory)
     try:
         store = ox.Store(str(directory))
-    except OSError as exc:
-        raise NctsError(f"{directory}: cannot open the store ({' '.join(str(exc).split())})") from None
-    present = {g.value for g in store.named_graphs()}
+        present = {g.value for g in store.named_graphs()}
+    except (OSError, RuntimeError, ValueError) as exc:
+        raise NctsError(f"{directory}: cannot open the store ({' '.join(str(exc).split())[:200]})") from None
+    refresh(store, directory, bundled_files() + files, present)
+    return store
+
+
+MANIFEST = "ncts-graph-files.json"  # in a store folder: what each graph was loaded from
+
+
+def refresh(store, directory: Path, files, present: set) -> None:
+    """Bring a persistent store up to date with its files: load what is missing, reload a
+    file whose size, mtime and SHA-256 no longer match the record in the store folder (the
+    files it was filled from before are checked too, while they exist)."""
+    import json
+
+    import pyoxigraph as ox
+
+    from .build import atomic_write
     from .load import graph_name
 
-    fill(store, [f for f in bundled_files() + files if graph_name(f) not in present])
-    return store
+    path = Path(directory) / MANIFEST
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    except (OSError, ValueError):
+        manifest = {}
+    wanted = {str(Path(f).resolve()): Path(f) for f in files}
+    for key in manifest:
+        if key not in wanted and Path(key).is_file():
+            wanted[key] = Path(key)
+    changed = False
+    for key, file in wanted.items():
+        stamp = _stamp(file)
+        record = manifest.get(key)
+        graphs = record["graphs"] if record else [graph_name(file)]
+        digest = None
+        if record and all(g in present for g in graphs):
+            if [record["size"], record["mtime_ns"]] == stamp:
+                continue
+            digest = _sha256(file)
+            if record["sha256"] == digest:
+                record["size"], record["mtime_ns"] = stamp
+                changed = True
+                continue
+        # no record (a new file, or a store filled before records were kept), or new content: (re)load
+        for g in graphs:
+            if g in present:
+                store.clear_graph(ox.NamedNode(g))
+        before = {g.value for g in store.named_graphs()}
+        fill(store, [file])
+        after = {g.value for g in store.named_graphs()}
+        loaded = sorted(after - before) or [graph_name(file)]
+        present |= set(loaded)
+        manifest[key] = {"graphs": loaded, "size": stamp[0], "mtime_ns": stamp[1], "sha256": digest or _sha256(file)}
+        changed = True
+    if changed:
+        try:
+            atomic_write(path, lambda tmp: tmp.write_text(json.dumps(manifest, indent=1), encoding="utf-8"))
+        except NctsError:
+            pass  # a read-only store still answers; it is checked again next time
+
+
+def _stamp(path: Path) -> list:
+    try:
+        st = path.stat()
+    except OSError:
+        raise NctsError(f"{path}: file not found") from None
+    return [st.st_size, st.st_mtime_ns]
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    except OSError as exc:
+        raise NctsError(f"{path}: cannot read ({exc.strerror})") from None
+    return digest.hexdigest()
 
 
 def _mtime(path: Path) -> float:
@@ -158,9 +235,14 @@ def fill(store, files) -> None:
         if path.stat().st_size == 0:
             raise NctsError(f"{path}: file is empty")
         graph = ox.NamedNode(graph_name(path))
+        source = {"path": str(path)}
+        if fmt in (ox.RdfFormat.RDF_XML, ox.RdfFormat.JSON_LD):  # checked, then parsed from the bytes checked
+            source = {"input": _checked(path, "xml" if fmt == ox.RdfFormat.RDF_XML else "json-ld")}
         try:
-            store.bulk_load(path=str(path), format=fmt, base_iri=path.resolve().as_uri(),
+            store.bulk_load(**source, format=fmt, base_iri=path.resolve().as_uri(),
                             to_graph=graph if fmt not in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG) else None)
+        except MemoryError as exc:
+            raise NctsError(f"{path}: a single term or line is too large to parse ({exc})") from None
         except SyntaxError as exc:
             where = f"{exc.lineno}:" if getattr(exc, "lineno", None) else ""
             raise NctsError(f"{path}:{where} syntax error: {' '.join(str(exc).split())}") from None
@@ -168,8 +250,28 @@ def fill(store, files) -> None:
             raise NctsError(f"{path}: cannot load ({' '.join(str(exc).split())})") from None
 
 
-def run_on_store(store, q, bound: dict) -> Result:
-    """One query on an Oxigraph store (default graph = union of all named graphs)."""
+def _checked(path: Path, fmt: str) -> bytes:
+    """The file's bytes after the loader's safety checks (UTF-8; load.check_safe)."""
+    from .load import check_safe
+
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise NctsError(f"{path}: cannot read ({exc.strerror})") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        raise NctsError(f"{path}:{line}: not UTF-8 text") from None
+    check_safe(path, text, fmt)
+    return raw
+
+
+def run_on_store(store, q, bound: dict, limit: int | None = None) -> Result:
+    """One query on an Oxigraph store (default graph = union of all named graphs); with
+    ``limit``, at most that many rows or triples are read (the caller refuses more)."""
+    from itertools import islice
+
     import pyoxigraph as ox
 
     from .bind import tokens
@@ -185,10 +287,10 @@ def run_on_store(store, q, bound: dict) -> Result:
             return Result("ask", boolean=bool(answer))
         if isinstance(answer, ox.QueryTriples):
             return Result("graph", triples=[(from_oxigraph(t.subject), from_oxigraph(t.predicate),
-                                             from_oxigraph(t.object)) for t in answer])
+                                             from_oxigraph(t.object)) for t in islice(answer, limit)])
         names = [v.value for v in answer.variables]
         rows = []
-        for solution in answer:
+        for solution in islice(answer, limit):
             row = {}
             for n in names:
                 value = solution[n]

@@ -56,7 +56,27 @@ def occurs_in(quote: str, source_text: str) -> bool:
 
 @lru_cache(maxsize=16)
 def _read_source(path: Path) -> str:
-    return canonical_source(path.read_text(encoding="utf-8"))
+    try:
+        return canonical_source(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        raise NctsError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    except OSError as exc:
+        raise NctsError(f"{path}: cannot read ({exc.strerror})") from None
+
+
+def source_path(sources_dir: Path, name: str) -> Path | None:
+    """The source file ``name`` inside ``sources_dir``, or None when it would lie outside
+    (an absolute path, ``..``, or a symbolic link leading out): a graph must not make the
+    checker read, and report on, any other file on the machine."""
+    relative = Path(name)
+    if not name or relative.is_absolute() or ".." in relative.parts or "\x00" in name:
+        return None
+    base = Path(sources_dir).resolve()
+    try:
+        path = (base / relative).resolve()
+    except (OSError, RuntimeError):  # a symlink loop
+        return None
+    return path if path.is_relative_to(base) and path != base else None
 
 
 def _quote_rows(graph):
@@ -86,7 +106,11 @@ def check_quotes(graph, sources_dir: Path) -> tuple[int, list[QuoteProblem]]:
         if row.file is None:
             problems.append(QuoteProblem(resource, str(row.doc), exact, "source document has no ncts:sourceFile"))
             continue
-        path = Path(sources_dir) / str(row.file)
+        path = source_path(sources_dir, str(row.file))
+        if path is None:
+            problems.append(QuoteProblem(resource, str(row.doc), exact,
+                                         f"source file {str(row.file)!r} is outside the sources folder; not read"))
+            continue
         if not path.is_file():
             problems.append(QuoteProblem(resource, str(row.doc), exact, f"source file {path} not found"))
             continue

@@ -28,11 +28,39 @@ def blank_out(query: str) -> str:
                    for kind, text in tokens(query))
 
 
+MAX_NESTING = 100  # brackets deeper than this are refused before any parser sees the query
+
+
 def strip_comments(query: str) -> str:
     """The query without its comments (``#`` outside strings and IRIs), line breaks kept."""
     from .bind import tokens
 
     return "".join(text for kind, text in tokens(query) if kind != "comment")
+
+
+def nesting(query: str) -> int:
+    """The deepest nesting of ``{ ( [`` outside strings and comments (brackets in IRIs count:
+    over-counting is the safe side)."""
+    from .bind import tokens
+
+    depth = deepest = 0
+    for kind, text in tokens(query):
+        if kind in ("string", "comment"):
+            continue
+        for char in text:
+            if char in "{([":
+                depth += 1
+                deepest = max(deepest, depth)
+            elif char in "})]":
+                depth = max(depth - 1, 0)
+    return deepest
+
+
+def check_nesting(query: str, where: str = "query", limit: int = MAX_NESTING) -> None:
+    """Refuse a query nested deeper than ``limit``: parsers recurse per level, and deep enough
+    nesting crashes them (Oxigraph overflows its stack and takes the process down)."""
+    if nesting(query) > limit:
+        raise NctsError(f"{where}: the query is nested more than {limit} levels deep; refused")
 
 
 def where_open(query: str) -> int:
@@ -85,14 +113,21 @@ def service_targets(query: str) -> list:
     from rdflib.plugins.sparql.algebra import translatePrologue, translateQuery
     from rdflib.plugins.sparql.parser import parseQuery
 
+    import sys
+
     from .namespaces import PREFIXES
 
+    check_nesting(query)
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, 20000))  # pyparsing recurses ~30 frames per nesting level
     try:
         parsed = parseQuery(query)
         prologue = translatePrologue(parsed[0], None, PREFIXES)
         tree = translateQuery(parsed, initNs=PREFIXES).algebra
     except Exception as exc:  # pyparsing's ParseException, an undeclared prefix, too deep a nesting
-        raise NctsError(f"SPARQL syntax error: {' '.join(str(exc).split())}") from None
+        raise NctsError(f"SPARQL syntax error: {' '.join(str(exc).split())[:300]}") from None
+    finally:
+        sys.setrecursionlimit(limit)
     return services_in(tree, prologue)
 
 
