@@ -109,8 +109,9 @@ def query(name_or_text: str, params: dict | None = None, **options):
     return _query.query(name_or_text, params, **options)
 
 
-def to_networkx(view: str = "full", lang: str = "nl", graph=None):
-    """A named view (queries/views/*.rq) as a networkx graph with scalar node/edge attributes."""
+def to_networkx(view: str = "full", lang: str = "nl", graph=None, provenance: str = "stated"):
+    """A named view (queries/views/*.rq) as a networkx graph with scalar node/edge attributes;
+    ``provenance`` (stated, curator, all) picks the partner involvements."""
     from .views import to_networkx as _to_networkx
 
-    return _to_networkx(view, lang=lang, graph=graph)
+    return _to_networkx(view, lang=lang, graph=graph, provenance=provenance)

@@ -65,14 +65,19 @@ def inject(query: str, pattern: str) -> str:
     return query[:at] + " " + pattern + " " + query[at:]
 
 
-def bind_values(query: str, bindings: dict) -> str:
+def bind_values(query: str, bindings: dict, everywhere: bool = False) -> str:
     """Bind variables to RDF terms with a VALUES block of N-Triples-serialised terms: the
-    values are escaped data, never query text. ``bindings`` maps names to results.Term."""
+    values are escaped data, never query text. ``bindings`` maps names to results.Term.
+    ``everywhere``: also in every sub-SELECT's ``WHERE {`` (a sub-SELECT sees only what it binds)."""
     if not bindings:
         return query
     names = list(bindings)
     block = "VALUES (" + " ".join("?" + n for n in names) + ") { (" + " ".join(bindings[n].n3() for n in names) + ") }"
-    return inject(query, block)
+    if not everywhere:
+        return inject(query, block)
+    for match in reversed(list(re.finditer(r"\bWHERE\s*\{", blank_out(query), re.I))):
+        query = query[:match.end()] + " " + block + " " + query[match.end():]
+    return query
 
 
 def query_form(query: str) -> str:
