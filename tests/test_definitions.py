@@ -48,3 +48,22 @@ def test_the_proxy_catches_an_invented_detail(sources_dir):
     text = corpus(sources_dir)
     assert unsourced_words("Professionals in de lokale praktijk (onderwijs, jeugdwerk, zorg).", text) == ["jeugdwerk"]
     assert unsourced_words("Lokale professionals. Naar het oordeel van de curator: jeugdwerk.", text) == []
+
+
+# The strategy's new accents, as words a definition or label uses for them.
+ACCENTS = {"eenlingen": "eenling", "online": "online", "re-integratie": "re-integratie"}
+
+
+def test_an_emphasis_names_only_accents_its_measures_carry(graph):
+    """An emphasis whose definition names an accent (lone actors, online, reintegration) has at
+    least one measure with that emphasis about it; else the definition says more than the data."""
+    rows = select(graph, """SELECT ?e ?def (GROUP_CONCAT(LCASE(STR(?text)); separator=" | ") AS ?measures) WHERE {
+        ?e a ncts:Emphasis ; skos:definition ?def . FILTER(LANG(?def) = "nl")
+        OPTIONAL { ?m ncts:emphasis ?e ; rdfs:label|skos:definition ?text . FILTER(LANG(?text) = "nl") }
+      } GROUP BY ?e ?def""")
+    assert len(rows) >= 2
+    for r in rows:
+        named = str(r["def"]).split(MARK["nl"])[0].lower()
+        for accent, stem in ACCENTS.items():
+            if accent in named:
+                assert stem in str(r["measures"] or ""), f"{r['e']} names {accent!r} but no measure with it does"
