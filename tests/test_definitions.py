@@ -67,3 +67,17 @@ def test_an_emphasis_names_only_accents_its_measures_carry(graph):
         for accent, stem in ACCENTS.items():
             if accent in named:
                 assert stem in str(r["measures"] or ""), f"{r['e']} names {accent!r} but no measure with it does"
+
+
+# One Dutch term, one English translation: a term of the sources is rendered the same way everywhere.
+GLOSSARY = {"gecontroleerde re-integratie": "controlled reintegration", "begeleide re-integratie": "supervised reintegration",
+            "staatsorgaan": "state body"}
+
+
+def test_a_dutch_term_has_one_english_translation(graph):
+    rows = select(graph, """SELECT ?x ?p ?nl ?en WHERE { ?x ?p ?nl , ?en .
+        FILTER(isLiteral(?nl) && LANG(?nl) = "nl" && LANG(?en) = "en") }""")
+    assert rows
+    odd = sorted({(str(r["x"]), term) for r in rows for term, english in GLOSSARY.items()
+                  if term in str(r["nl"]).lower() and english not in str(r["en"]).lower()})
+    assert not odd, f"translated otherwise than the glossary: {odd[:10]}"
