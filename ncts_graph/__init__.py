@@ -60,7 +60,8 @@ def info(graph=None, lang: str = "nl") -> dict:
 
 
 def check(graph=None, engine: str = "oxigraph"):
-    """Hygiene findings (queries/hygiene/*.rq); an empty list means clean."""
+    """Hygiene findings (queries/hygiene/*.rq), one per check that fired; clean means no finding of
+    severity "error" (warnings, such as identifiers the curator could not verify, may remain)."""
     from .hygiene import check as _check
 
     return _check(graph if graph is not None else load(), engine=engine)
