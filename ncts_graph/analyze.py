@@ -3,7 +3,8 @@
 Every table is plain data (title, columns, rows), rendered as a terminal table, CSV, JSON or
 Markdown; ``figures`` draws them (PNG and SVG). Centralities are on the ``partners`` view
 (unweighted shortest paths for betweenness; weight = shared measures for communities);
-coverage counts a measure under the threats it addresses directly (no skos:broader closure).
+coverage counts a measure under the threats it addresses directly (no skos:broader closure), and
+a measure with its parts (ncts:partOfMeasure) once.
 Partner figures count only the involvements the sources state unless asked otherwise
 (``provenance``: stated, curator or all); curator-supplied involvement is never added to the
 source-stated count (per_partner has one row per partner and provenance).
@@ -136,15 +137,28 @@ def coverage_matrix(threats):
     current = max(per_strategy, key=per_strategy.get, default="")
     pillar_ids = sorted((v for v, d in threats.nodes(data=True) if d["type"] == "Pillar" and d.get("strategy", "") == current),
                         key=lambda v: threats.nodes[v]["label"])
-    matrix = {t: {p: 0 for p in pillar_ids} for t in threat_ids}
+    cells: dict[tuple, set] = {}  # (threat, pillar) -> measures, a part (ncts:partOfMeasure) counted as its whole
     for m, d in threats.nodes(data=True):
         if d["type"] != "Measure":
             continue
         out = [(v, e["predicate"]) for _m, v, e in threats.out_edges(m, data=True)]
+        whole = _whole(threats, m)
         for t in {v for v, p in out if p == "ncts:addressesThreat"}:
             for p in {v for v, p in out if p == "ncts:pillar"} & set(pillar_ids):
-                matrix[t][p] += 1
+                cells.setdefault((t, p), set()).add(whole)
+    matrix = {t: {p: len(cells.get((t, p), ())) for p in pillar_ids} for t in threat_ids}
     return matrix, threat_ids, pillar_ids
+
+
+def _whole(g, measure: str) -> str:
+    """The measure a part belongs to (following ncts:partOfMeasure to the top), else the measure itself."""
+    seen = {measure}
+    while True:
+        up = [v for _m, v, e in g.out_edges(measure, data=True) if e["predicate"] == "ncts:partOfMeasure" and v not in seen]
+        if not up:
+            return measure
+        measure = up[0]
+        seen.add(measure)
 
 
 def render(tables: dict[str, dict], fmt: str) -> str:

@@ -136,3 +136,14 @@ def test_cli_writes_figures(tmp_path):
 def test_usage_errors(args, message):
     out = CliRunner().invoke(analyze_cmd, args)
     assert out.exit_code == 2 and message in out.output and len(out.output.strip().splitlines()) == 1
+
+
+def test_coverage_counts_a_measure_with_its_parts_once(graph, tables):
+    """A part (ncts:partOfMeasure, e.g. tackling disseminators within the online approach) is not counted twice."""
+    cell = "?m ncts:addressesThreat threat:terrorisme-en-gewelddadig-extremisme ; ncts:pillar pillar:voorkomen ."
+    units = select(graph, "SELECT (COUNT(DISTINCT ?unit) AS ?n) WHERE { %s ?m ncts:partOfMeasure* ?unit . "
+                          "FILTER NOT EXISTS { ?unit ncts:partOfMeasure ?whole } }" % cell)
+    records = select(graph, "SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE { %s }" % cell)
+    row = next(r for r in tables["coverage"]["rows"] if r[0].startswith("Terrorism and violent extremism"))
+    prevent = row[tables["coverage"]["columns"].index("Prevent")]
+    assert prevent == int(units[0]["n"]) < int(records[0]["n"])
