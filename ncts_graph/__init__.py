@@ -60,7 +60,8 @@ def info(graph=None, lang: str = "nl") -> dict:
 
 
 def check(graph=None, engine: str = "oxigraph"):
-    """Hygiene findings (queries/hygiene/*.rq); an empty list means clean."""
+    """Hygiene findings (queries/hygiene/*.rq), one per check that fired; clean means no finding of
+    severity "error" (warnings, such as identifiers the curator could not verify, may remain)."""
     from .hygiene import check as _check
 
     return _check(graph if graph is not None else load(), engine=engine)
@@ -109,8 +110,9 @@ def query(name_or_text: str, params: dict | None = None, **options):
     return _query.query(name_or_text, params, **options)
 
 
-def to_networkx(view: str = "full", lang: str = "nl", graph=None):
-    """A named view (queries/views/*.rq) as a networkx graph with scalar node/edge attributes."""
+def to_networkx(view: str = "full", lang: str = "nl", graph=None, provenance: str = "stated"):
+    """A named view (queries/views/*.rq) as a networkx graph with scalar node/edge attributes;
+    ``provenance`` (stated, curator, all) picks the partner involvements."""
     from .views import to_networkx as _to_networkx
 
-    return _to_networkx(view, lang=lang, graph=graph)
+    return _to_networkx(view, lang=lang, graph=graph, provenance=provenance)

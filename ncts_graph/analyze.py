@@ -3,7 +3,11 @@
 Every table is plain data (title, columns, rows), rendered as a terminal table, CSV, JSON or
 Markdown; ``figures`` draws them (PNG and SVG). Centralities are on the ``partners`` view
 (unweighted shortest paths for betweenness; weight = shared measures for communities);
-coverage counts a measure under the threats it addresses directly (no skos:broader closure).
+coverage counts a measure under the threats it addresses directly (no skos:broader closure), and
+a measure with its parts (ncts:partOfMeasure) once.
+Partner figures count only the involvements the sources state unless asked otherwise
+(``provenance``: stated, curator or all); curator-supplied involvement is never added to the
+source-stated count (per_partner has one row per partner and provenance).
 """
 
 from __future__ import annotations
@@ -22,13 +26,17 @@ _TEXT = {
            "coverage": "Dekking: maatregelen per dreiging en pijler (direct aangesproken dreigingen)",
            "gaps": "Lege cellen van de dekkingsmatrix (dreiging zonder maatregel in een pijler)",
            "per_partner": "Maatregelen per partner", "per_legal_basis": "Maatregelen per wettelijke grondslag",
-           "expiry": "Wettelijke grondslagen naar einddatum geldigheid"},
+           "expiry": "Wettelijke grondslagen naar einddatum geldigheid",
+           "provenance": {"stated": "betrokkenheid volgens de bronnen", "curator": "door de curator toegevoegde betrokkenheid",
+                          "all": "betrokkenheid volgens de bronnen en door de curator toegevoegd"}},
     "en": {"centrality": "Partners: degree and betweenness centrality (partners view)",
            "communities": "Partner communities (Louvain, weighted by shared measures)",
            "coverage": "Coverage: measures per threat and pillar (threats addressed directly)",
            "gaps": "Empty cells of the coverage matrix (threat with no measure in a pillar)",
            "per_partner": "Measures per partner", "per_legal_basis": "Measures per legal basis",
-           "expiry": "Legal bases by end of validity"},
+           "expiry": "Legal bases by end of validity",
+           "provenance": {"stated": "involvement stated by the sources", "curator": "curator-supplied involvement",
+                          "all": "involvement stated by the sources and curator-supplied"}},
 }
 
 
@@ -36,16 +44,19 @@ def _table(title: str, columns: list[str], rows: list[list]) -> dict:
     return {"title": title, "columns": columns, "rows": rows}
 
 
-def analyze(graph, lang: str = "nl") -> dict[str, dict]:
-    """All analyses as {name: {"title", "columns", "rows"}}; rows hold only str, int and float."""
+def analyze(graph, lang: str = "nl", provenance: str = "stated") -> dict[str, dict]:
+    """All analyses as {name: {"title", "columns", "rows"}}; rows hold only str, int and float.
+    ``provenance``: which partner involvements the partner tables count (stated, curator, all)."""
     import networkx as nx
 
-    from .views import _check_lang, to_networkx
+    from .views import _check_lang, _check_provenance, to_networkx
 
     _check_lang(lang)
+    _check_provenance(provenance)
     text = _TEXT[lang]
-    partners = to_networkx("partners", lang=lang, graph=graph)
-    measures = to_networkx("measures", lang=lang, graph=graph)
+    which = f" ({text['provenance'][provenance]})"
+    partners = to_networkx("partners", lang=lang, graph=graph, provenance=provenance)
+    measures = to_networkx("measures", lang=lang, graph=graph, provenance=provenance)
     threats = to_networkx("threats", lang=lang, graph=graph)
     legal = to_networkx("legal", lang=lang, graph=graph)
     out: dict[str, dict] = {}
@@ -57,13 +68,13 @@ def analyze(graph, lang: str = "nl") -> dict[str, dict]:
     rows = [[partners.nodes[p]["label"], partners.nodes[p]["curie"], partners.degree(p), strength[p],
              round(centrality[p], 4), round(betweenness[p], 4), n_measures.get(p, 0)] for p in partners]
     rows.sort(key=lambda r: (-r[5], -r[2], r[0]))
-    out["centrality"] = _table(text["centrality"], ["partner", "curie", "degree", "weighted_degree",
+    out["centrality"] = _table(text["centrality"] + which, ["partner", "curie", "degree", "weighted_degree",
                                                    "degree_centrality", "betweenness", "measures"], rows)
 
     communities = nx.community.louvain_communities(partners, weight="weight", seed=1) if partners.number_of_edges() else []
     communities = sorted((sorted(c, key=lambda p: partners.nodes[p]["label"]) for c in communities), key=lambda c: (-len(c), c))
     modularity = nx.community.modularity(partners, communities, weight="weight") if communities else 0.0
-    out["communities"] = _table(f"{text['communities']}; modularity {modularity:.3f}", ["community", "size", "partners"],
+    out["communities"] = _table(f"{text['communities']}{which}; modularity {modularity:.3f}", ["community", "size", "partners"],
                                 [[i + 1, len(c), "; ".join(partners.nodes[p]["label"] for p in c)]
                                  for i, c in enumerate(communities)])
 
@@ -75,11 +86,14 @@ def analyze(graph, lang: str = "nl") -> dict[str, dict]:
     out["gaps"] = _table(text["gaps"], ["threat", "pillar"],
                          [[label(t), label(p)] for t in threat_ids for p in pillar_ids if matrix[t][p] == 0])
 
-    per_partner = [[measures.nodes[p]["label"], measures.nodes[p]["curie"], k, *_roles(measures, p)]
-                   for p, k in n_measures.items()]
-    per_partner.sort(key=lambda r: (-r[2], r[0]))
-    out["per_partner"] = _table(text["per_partner"], ["partner", "curie", "measures", "lead", "coordinating", "contributing"],
-                                per_partner)
+    per_partner = []
+    for origin in ("stated", "curator"):
+        counts = _measure_counts(measures, "nv:involvesPartner", origin)
+        per_partner += [[measures.nodes[p]["label"], measures.nodes[p]["curie"], origin, k, *_roles(measures, p, origin)]
+                        for p, k in counts.items()]
+    per_partner.sort(key=lambda r: (-r[3], r[0], r[2]))
+    out["per_partner"] = _table(text["per_partner"] + which, ["partner", "curie", "provenance", "measures", "lead",
+                                                              "coordinating", "contributing"], per_partner)
     stated = _measure_counts(legal, "ncts:statedLegalBasis")
     curator = _measure_counts(legal, "ncts:curatorLegalBasis")
     laws = [v for v, d in legal.nodes(data=True) if d["type"] == "LegalBasis"]
@@ -111,17 +125,19 @@ def _mark_groups(tables: dict[str, dict], partners) -> None:
             row.append(kinds.get(row[at], "organisation"))
 
 
-def _measure_counts(g, predicate: str) -> dict[str, int]:
-    """How many measures point at each node by ``predicate`` (distinct measures)."""
+def _measure_counts(g, predicate: str, provenance: str | None = None) -> dict[str, int]:
+    """How many measures point at each node by ``predicate`` (distinct measures; only edges of
+    ``provenance``, stated or curator, if given)."""
     seen: dict[str, set] = {}
     for u, v, d in g.edges(data=True):
-        if d["predicate"] == predicate and g.nodes[u]["type"] == "Measure":
+        if d["predicate"] == predicate and g.nodes[u]["type"] == "Measure" and provenance in (None, d.get("provenance")):
             seen.setdefault(v, set()).add(u)
     return {v: len(ms) for v, ms in seen.items()}
 
 
-def _roles(g, partner: str) -> list[int]:
-    roles = [d.get("role", "") for _u, v, d in g.in_edges(partner, data=True) if d["predicate"] == "nv:involvesPartner"]
+def _roles(g, partner: str, provenance: str) -> list[int]:
+    roles = [d.get("role", "") for _u, v, d in g.in_edges(partner, data=True)
+             if d["predicate"] == "nv:involvesPartner" and d.get("provenance") == provenance]
     keys = [("lead", "leidend"), ("coordinating", "coördinerend"), ("contributing", "bijdragend")]
     return [sum(1 for r in roles if r.lower().startswith(k) or r.lower().startswith(nl[:6])) for k, nl in keys]
 
@@ -136,15 +152,28 @@ def coverage_matrix(threats):
     current = max(per_strategy, key=per_strategy.get, default="")
     pillar_ids = sorted((v for v, d in threats.nodes(data=True) if d["type"] == "Pillar" and d.get("strategy", "") == current),
                         key=lambda v: threats.nodes[v]["label"])
-    matrix = {t: {p: 0 for p in pillar_ids} for t in threat_ids}
+    cells: dict[tuple, set] = {}  # (threat, pillar) -> measures, a part (ncts:partOfMeasure) counted as its whole
     for m, d in threats.nodes(data=True):
         if d["type"] != "Measure":
             continue
         out = [(v, e["predicate"]) for _m, v, e in threats.out_edges(m, data=True)]
+        whole = _whole(threats, m)
         for t in {v for v, p in out if p == "ncts:addressesThreat"}:
             for p in {v for v, p in out if p == "ncts:pillar"} & set(pillar_ids):
-                matrix[t][p] += 1
+                cells.setdefault((t, p), set()).add(whole)
+    matrix = {t: {p: len(cells.get((t, p), ())) for p in pillar_ids} for t in threat_ids}
     return matrix, threat_ids, pillar_ids
+
+
+def _whole(g, measure: str) -> str:
+    """The measure a part belongs to (following ncts:partOfMeasure to the top), else the measure itself."""
+    seen = {measure}
+    while True:
+        up = [v for _m, v, e in g.out_edges(measure, data=True) if e["predicate"] == "ncts:partOfMeasure" and v not in seen]
+        if not up:
+            return measure
+        measure = up[0]
+        seen.add(measure)
 
 
 def render(tables: dict[str, dict], fmt: str) -> str:
@@ -199,7 +228,7 @@ def check_output_dir(directory) -> Path:
     return directory
 
 
-def figures(graph, tables: dict[str, dict], directory: Path, lang: str = "nl") -> list[Path]:
+def figures(graph, tables: dict[str, dict], directory: Path, lang: str = "nl", provenance: str = "stated") -> list[Path]:
     """PNG and SVG of the partner network, the coverage heatmap, the measure counts and the expiry timeline."""
     import matplotlib
 
@@ -227,7 +256,7 @@ def figures(graph, tables: dict[str, dict], directory: Path, lang: str = "nl") -
             written.append(path)
         plt.close(fig)
 
-    partners = to_networkx("partners", lang=lang, graph=graph)
+    partners = to_networkx("partners", lang=lang, graph=graph, provenance=provenance)
     for ext in ("png", "svg"):
         path = directory / f"partners-network.{ext}"
         atomic_write(path, lambda tmp: draw_view(partners, tmp, ext))
@@ -249,7 +278,7 @@ def figures(graph, tables: dict[str, dict], directory: Path, lang: str = "nl") -
     ax.set_title(cov["title"], fontsize=9, loc="left")
     save(fig, "coverage-heatmap")
 
-    for name, stem, col in (("per_partner", "measures-per-partner", 2), ("per_legal_basis", "measures-per-legal-basis", 2)):
+    for name, stem, col in (("per_partner", "measures-per-partner", 3), ("per_legal_basis", "measures-per-legal-basis", 2)):
         t = tables[name]
         rows = t["rows"][:30]
         fig = _bars(t, rows, col, lang)
@@ -276,7 +305,8 @@ def _bars(t: dict, rows: list, col: int, lang: str):
     from .export_figure import wrap
 
     words = _FIG_TEXT[lang]
-    labels = [wrap(r[0], 60) for r in rows]
+    prov = t["columns"].index("provenance") if "provenance" in t["columns"] else None
+    labels = [wrap(r[0] + (f" ({r[prov]})" if prov is not None else ""), 60) for r in rows]
     lines = max((label.count("\n") + 1 for label in labels), default=1)
     fig, ax = plt.subplots(figsize=(8.5, 0.9 + 0.125 * lines * len(rows)))  # rows as high as the highest label
     kind = t["columns"].index("kind") if "kind" in t["columns"] else None

@@ -196,12 +196,13 @@ def queries(lang, fmt):
     if fmt == "json":
         click.echo(json.dumps([{"name": q.name, "title": q.title(lang), "description": q.description(lang),
                                 "params": [{"name": p.name, "type": p.type, "default": p.default,
-                                            "description": p.description} for p in q.params],
+                                            "description": p.description, **({"choices": list(p.choices)} if p.choices else {})}
+                                           for p in q.params],
                                 "example": q.meta.get("example")} for q in items], indent=2, ensure_ascii=False))
         return
     from .results import _table
 
-    rows = [[q.name, q.title(lang), " ".join(f"{p.name}:{p.type}={p.default if p.default is not None else '(required)'}"
+    rows = [[q.name, q.title(lang), " ".join(f"{p.name}:{'|'.join(p.choices) or p.type}={p.default if p.default is not None else '(required)'}"
                                               for p in q.params)] for q in items]
     click.echo(_table(["name", "title", "parameters"], rows, width=90))
 

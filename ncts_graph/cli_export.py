@@ -22,9 +22,11 @@ from .cli_friendly import friendly
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="Output file [default: ncts-VIEW.EXT in the current folder]; written atomically.")
 @click.option("--lang", default="nl", show_default=True, metavar="nl|en", help="Language of labels.")
+@click.option("--provenance", default="stated", show_default=True, metavar="stated|curator|all",
+              help="Partner involvements: named by the sources, supplied by the curator, or both.")
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @friendly
-def export(view, fmt, output, lang, files):
+def export(view, fmt, output, lang, provenance, files):
     """Export a view of the graph [+ FILES] for Gephi, yEd, Cytoscape, d3, Graphviz, a browser or a paper."""
     from .export import check_format, export as write
     from .load import load
@@ -34,7 +36,7 @@ def export(view, fmt, output, lang, files):
     _check_lang(lang)
     if view != "graph":
         get_view(view)
-    path = write(load(files), view, fmt, output, lang=lang)
+    path = write(load(files), view, fmt, output, lang=lang, provenance=provenance)
     click.echo(f"wrote {view} view as {fmt} to {path}", err=True)
 
 
@@ -45,30 +47,33 @@ def export(view, fmt, output, lang, files):
               help="Only this table: centrality, communities, coverage, gaps, per_partner, per_legal_basis, expiry.")
 @click.option("-o", "--output-dir", type=click.Path(path_type=Path), default=None,
               help="Also write the figures (PNG and SVG) into this folder (created if missing).")
+@click.option("--provenance", default="stated", show_default=True, metavar="stated|curator|all",
+              help="Partner involvements counted: named by the sources, supplied by the curator, or both (never summed).")
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @friendly
-def analyze(fmt, lang, only, output_dir, files):
+def analyze(fmt, lang, only, output_dir, provenance, files):
     """Partner centrality and communities, threat x pillar coverage (with its gaps), measures per
     partner and per legal basis, legal bases by expiry; optionally as figures."""
     from .analyze import TABLE_FORMATS, analyze as run, check_output_dir, figures, render
     from .errors import NctsError
     from .load import load
-    from .views import _check_lang
+    from .views import _check_lang, _check_provenance
 
     if fmt not in TABLE_FORMATS:
         raise NctsError(f"unknown format {fmt!r} (use one of {', '.join(TABLE_FORMATS)})")
     _check_lang(lang)
+    _check_provenance(provenance)
     if output_dir is not None:
         check_output_dir(output_dir)
     graph = load(files)
-    tables = run(graph, lang=lang)
+    tables = run(graph, lang=lang, provenance=provenance)
     if only is not None:
         if only not in tables:
             raise NctsError(f"unknown table {only!r} (use one of {', '.join(tables)})")
         tables = {only: tables[only]}
     text = render(tables, fmt)
     if output_dir is not None:
-        full = tables if only is None else run(graph, lang=lang)
-        for path in figures(graph, full, output_dir, lang=lang):
+        full = tables if only is None else run(graph, lang=lang, provenance=provenance)
+        for path in figures(graph, full, output_dir, lang=lang, provenance=provenance):
             click.echo(f"wrote {path}", err=True)
     click.echo(text.rstrip("\n"))

@@ -55,12 +55,15 @@ def check_format(fmt: str) -> None:
         raise NctsError(f"unknown format {fmt!r} (use one of {', '.join(FORMATS)})")
 
 
-def export(graph, view: str, fmt: str, output: Path | None = None, lang: str = "nl") -> Path:
-    """Write ``view`` of ``graph`` as ``fmt`` to ``output`` (default ncts-VIEW.EXT), atomically."""
-    from .views import _check_lang, get_view
+def export(graph, view: str, fmt: str, output: Path | None = None, lang: str = "nl",
+           provenance: str = "stated") -> Path:
+    """Write ``view`` of ``graph`` as ``fmt`` to ``output`` (default ncts-VIEW.EXT), atomically.
+    ``provenance``: the partner involvements in the view (stated by the sources, curator, all)."""
+    from .views import _check_lang, _check_provenance, get_view
 
     check_format(fmt)
     _check_lang(lang)
+    _check_provenance(provenance)
     if view == WHOLE_GRAPH:
         if fmt not in RDF_FORMATS:
             raise NctsError(f"view {WHOLE_GRAPH!r} (the whole RDF graph) is only for the RDF formats "
@@ -70,19 +73,19 @@ def export(graph, view: str, fmt: str, output: Path | None = None, lang: str = "
     output = Path(output) if output is not None else default_output(view, fmt)
     _check_writable(output)
     if fmt in RDF_FORMATS:
-        write_rdf(graph, view, fmt, output)
+        write_rdf(graph, view, fmt, output, provenance)
         return output
-    write_view(prepare(graph, view, fmt, lang), fmt, output)
+    write_view(prepare(graph, view, fmt, lang, provenance), fmt, output)
     return output
 
 
-def prepare(graph, view: str, fmt: str, lang: str):
+def prepare(graph, view: str, fmt: str, lang: str, provenance: str = "stated"):
     """What a format is written from: the page data for html, else the view's networkx graph."""
     if fmt == "html":
         from .views import ViewData
 
-        return ViewData(graph, view, lang)
-    return network(graph, view, lang)
+        return ViewData(graph, view, lang, provenance)
+    return network(graph, view, lang, provenance)
 
 
 def write_view(prepared, fmt: str, output: Path) -> None:
@@ -107,10 +110,10 @@ def write_view(prepared, fmt: str, output: Path) -> None:
         atomic_write(output, lambda tmp: draw_view(g, tmp, fmt))
 
 
-def network(graph, view: str, lang: str):
+def network(graph, view: str, lang: str, provenance: str = "stated"):
     from .views import to_networkx
 
-    return to_networkx(view, lang=lang, graph=graph)
+    return to_networkx(view, lang=lang, graph=graph, provenance=provenance)
 
 
 def _check_writable(output: Path) -> None:
@@ -223,7 +226,7 @@ def to_dot(g) -> str:
 
 # --- RDF formats ---------------------------------------------------------------------------
 
-def write_rdf(graph, view: str, fmt: str, output: Path) -> None:
+def write_rdf(graph, view: str, fmt: str, output: Path, provenance: str = "stated") -> None:
     """The whole graph (view ``graph``: as ``ncts build``) or a view's CONSTRUCT; TriG puts the
     view in a named graph called after it."""
     from .views import VIEW_NS, view_rdf
@@ -235,7 +238,7 @@ def write_rdf(graph, view: str, fmt: str, output: Path) -> None:
         g = union_graph(graph)
         target = graph if fmt == "trig" and hasattr(graph, "graphs") else g
     else:
-        g = view_rdf(graph, view)
+        g = view_rdf(graph, view, provenance)
         target = g
         if fmt == "trig":
             from rdflib import Dataset, URIRef

@@ -68,7 +68,8 @@ def page_data(data) -> dict:
                       "size": sizes[v], "important": v in important, "x": round(x, 1), "y": round(y, 1),
                       "attrs": {k: val for k, val in d.items() if k not in _HIDDEN}})
     edges = [{"s": u, "t": v, "label": d["label"], "predicate": d["predicate"], "weight": d.get("weight", 1),
-              **({"role": d["role"]} if "role" in d else {})} for u, v, d in g.edges(data=True)]
+              **({"role": d["role"]} if "role" in d else {}),
+              **({"provenance": d["provenance"]} if "provenance" in d else {})} for u, v, d in g.edges(data=True)]
     counts: dict[str, int] = {}
     for node in nodes:
         counts[node["type"]] = counts.get(node["type"], 0) + 1

@@ -8,7 +8,8 @@
     # example: ncts query measures-per-threat -p threat=threat:pgee
 
 A parameter line is ``NAME TYPE DEFAULT [description]``; DEFAULT ``-`` makes it required.
-Types: iri, string, date, integer, boolean. A parameter named ``lang`` takes ``--lang``.
+Types: iri, string, date, integer, boolean, or a closed list of words ``a|b|c`` (a string that
+must be one of them, e.g. ``# param: provenance stated|curator|all stated ...``). A parameter named ``lang`` takes ``--lang``.
 Values are parsed into RDF terms (results.Term) and bound as data, never pasted as text.
 """
 
@@ -34,6 +35,7 @@ class Param:
     type: str
     default: str | None
     description: str = ""
+    choices: tuple = ()  # a closed list of allowed values (TYPE written as ``a|b|c``); the type is then string
 
 
 @dataclass
@@ -66,11 +68,15 @@ def parse(text: str, name: str = "query", path: Path | None = None) -> Query:
         if match and match.group(1).lower() == "param":
             parts = match.group(2).split(None, 3)
             where = f"{path or name}:{number}"
-            if len(parts) < 3 or parts[1] not in TYPES:
+            choices = tuple(parts[1].split("|")) if len(parts) > 1 and re.fullmatch(r"[\w-]+(\|[\w-]+)+", parts[1]) else ()
+            if len(parts) < 3 or (parts[1] not in TYPES and not choices):
                 raise NctsError(f"{where}: a parameter line is '# param: NAME TYPE DEFAULT [description]', "
-                                f"TYPE one of {', '.join(sorted(TYPES))}")
+                                f"TYPE one of {', '.join(sorted(TYPES))} or a list of values a|b|c")
             default = None if parts[2] == "-" else parts[2]
-            params.append(Param(parts[0], parts[1], default, parts[3] if len(parts) > 3 else ""))
+            if choices and default is not None and default not in choices:
+                raise NctsError(f"{where}: default {default!r} is not one of {', '.join(choices)}")
+            params.append(Param(parts[0], "string" if choices else parts[1], default,
+                                parts[3] if len(parts) > 3 else "", choices))
             last = None
         elif match:
             last = match.group(1).lower()
@@ -177,6 +183,8 @@ def bindings(query: Query, given: dict[str, str], lang: str | None = None) -> di
             raw = p.default
         else:
             raise NctsError(f"query {query.name} needs parameter {p.name} ({p.type}): -p {p.name}=...")
+        if p.choices and raw not in p.choices:
+            raise NctsError(f"parameter {p.name}: {raw!r} is not one of {', '.join(p.choices)}")
         out[p.name] = to_term(raw, p.type, p.name)
     if not query.params and query.path is None:  # ad-hoc text: any name, type guessed
         out = {k: to_term(v, None, k) for k, v in given.items()}

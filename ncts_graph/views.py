@@ -18,6 +18,7 @@ from .namespaces import compact
 
 VIEW_NS = "https://w3id.org/ncts-graph/view#"
 LANGS = ("nl", "en")
+PROVENANCES = ("stated", "curator", "all")  # which partner involvements a view counts (see queries/views/README.md)
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 _RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 _RDFS_COMMENT = "http://www.w3.org/2000/01/rdf-schema#comment"
@@ -36,6 +37,17 @@ class View:
     name: str
     text: str
     meta: dict
+    params: tuple = ()
+
+    def bound(self, provenance: str = "stated") -> str:
+        """The view's text with its parameters bound (a view may declare ``provenance``)."""
+        from .library import bindings, Query
+        from .sparql import bind_values
+
+        _check_provenance(provenance)
+        given = {"provenance": provenance} if any(p.name == "provenance" for p in self.params) else {}
+        # bind_values writes the term at every token of the variable, sub-SELECTs included
+        return bind_values(self.text, bindings(Query(self.name, self.text, None, self.meta, list(self.params)), given))
 
     @property
     def directed(self) -> bool:
@@ -57,7 +69,7 @@ def get_view(name: str) -> View:
     if name not in names:
         raise NctsError(f"unknown view {name!r} (use one of {', '.join(names)})")
     rq = read_rq(views_dir() / f"{name}.rq")
-    return View(name, rq.text, rq.meta)
+    return View(name, rq.text, rq.meta, tuple(rq.params))
 
 
 def _check_lang(lang: str) -> None:
@@ -65,19 +77,25 @@ def _check_lang(lang: str) -> None:
         raise NctsError(f"unknown language {lang!r} (use one of {', '.join(LANGS)})")
 
 
-def construct(graph, view: View | str) -> list:
-    """The view's CONSTRUCT result as a list of pyoxigraph triples (fast; no rdflib terms)."""
+def _check_provenance(provenance: str) -> None:
+    if provenance not in PROVENANCES:
+        raise NctsError(f"unknown provenance {provenance!r} (use one of {', '.join(PROVENANCES)})")
+
+
+def construct(graph, view: View | str, provenance: str = "stated") -> list:
+    """The view's CONSTRUCT result as a list of pyoxigraph triples (fast; no rdflib terms).
+    ``provenance``: which partner involvements count (stated by the source, curator-supplied, all)."""
     from .namespaces import PREFIXES
     from .store import to_oxigraph
 
     view = get_view(view) if isinstance(view, str) else view
     try:
-        return list(to_oxigraph(graph).query(view.text, prefixes=PREFIXES, use_default_graph_as_union=True))
+        return list(to_oxigraph(graph).query(view.bound(provenance), prefixes=PREFIXES, use_default_graph_as_union=True))
     except (SyntaxError, ValueError, RuntimeError, OSError) as exc:
         raise NctsError(f"{views_dir() / (view.name + '.rq')}: view query failed: {' '.join(str(exc).split())}") from None
 
 
-def view_rdf(graph, view: View | str):
+def view_rdf(graph, view: View | str, provenance: str = "stated"):
     """The view's CONSTRUCT as an rdflib Graph (for the RDF export formats)."""
     from rdflib import BNode, Graph
 
@@ -96,7 +114,7 @@ def view_rdf(graph, view: View | str):
             return bnodes.setdefault(t.value, BNode())
         return to_rdflib(t)
 
-    out.addN((term(t.subject), term(t.predicate), term(t.object), out) for t in construct(graph, view))
+    out.addN((term(t.subject), term(t.predicate), term(t.object), out) for t in construct(graph, view, provenance))
     return out
 
 
@@ -154,24 +172,26 @@ class Labels:
         return str(term)
 
 
-def to_networkx(view: str = "full", lang: str = "nl", graph=None):
+def to_networkx(view: str = "full", lang: str = "nl", graph=None, provenance: str = "stated"):
     """The view as a networkx graph: MultiDiGraph (keys = compact predicates), or Graph if undirected.
 
     Node ids are IRIs; nodes carry label (in ``lang``), label_nl, label_en, curie, type and
     the scalar attributes of _nodes.rq; edges carry predicate (compact IRI), label (the
     property's rdfs:label in ``lang``), weight (1 unless the view states one) and any
-    reified attributes (e.g. role).
+    reified attributes (e.g. role, provenance). ``provenance`` picks the partner involvements:
+    ``stated`` (default: named by the sources), ``curator`` (curator-supplied) or ``all``.
     """
     import networkx as nx
     import pyoxigraph as ox
 
     _check_lang(lang)
+    _check_provenance(provenance)
     v = get_view(view)
     if graph is None:
         from .load import load
 
         graph = load()
-    triples = construct(graph, v)
+    triples = construct(graph, v, provenance)
     labels = Labels(graph, lang)
     view_labels: dict[str, dict[str, str]] = {}  # labels stated in the view (of its own properties)
     statements: dict = {}
@@ -193,7 +213,8 @@ def to_networkx(view: str = "full", lang: str = "nl", graph=None):
             elif p != _RDFS_COMMENT:
                 literals.append((s.value, p, o))
     g = nx.MultiDiGraph() if v.directed else nx.Graph()
-    g.graph.update({"name": f"ncts-{v.name}", "view": v.name, "lang": lang, "title": v.title(lang)})
+    g.graph.update({"name": f"ncts-{v.name}", "view": v.name, "lang": lang, "title": v.title(lang),
+                    "provenance": provenance})
 
     def add_node(iri: str) -> None:
         if iri in g:
@@ -241,11 +262,11 @@ def to_networkx(view: str = "full", lang: str = "nl", graph=None):
 class ViewData:
     """A view's network plus what the HTML side panel needs (quotes), computed once."""
 
-    def __init__(self, graph, view: str, lang: str):
+    def __init__(self, graph, view: str, lang: str, provenance: str = "stated"):
         self.graph = graph
         self.view = get_view(view)
         self.lang = lang
-        self.nx = to_networkx(view, lang=lang, graph=graph)
+        self.nx = to_networkx(view, lang=lang, graph=graph, provenance=provenance)
 
     @cached_property
     def quotes(self) -> dict[str, list[dict]]:

@@ -39,11 +39,31 @@ def test_centrality_matches_networkx(graph, tables):
     assert top[5] == max(r[5] for r in rows.values())
 
 
+PER_PARTNER = """SELECT ?p (COUNT(DISTINCT ?m) AS ?n) WHERE { ?m a ncts:Measure ; ncts:involvement ?i . ?i ncts:partner ?p .
+    FILTER(%s EXISTS { ?i ncts:curatorSupplied true }) } GROUP BY ?p"""
+
+
+def _per_partner(graph, curator: bool) -> dict:
+    return {str(r["p"]).replace("https://w3id.org/ncts-graph/partner/", "partner:"): int(r["n"])
+            for r in select(graph, PER_PARTNER % ("" if curator else "NOT"))}
+
+
 def test_measures_per_partner_agree_with_sparql(graph, tables):
-    rows = {r[1]: r[2] for r in tables["per_partner"]["rows"]}
-    expected = {str(r["p"]).replace("https://w3id.org/ncts-graph/partner/", "partner:"): int(r["n"]) for r in select(
-        graph, "SELECT ?p (COUNT(DISTINCT ?m) AS ?n) WHERE { ?m a ncts:Measure ; ncts:involvement/ncts:partner ?p } GROUP BY ?p")}
-    assert rows == expected
+    """By default only the involvements the sources state count (no curator-supplied ones)."""
+    assert {r[2] for r in tables["per_partner"]["rows"]} == {"stated"}
+    rows = {r[1]: r[3] for r in tables["per_partner"]["rows"]}
+    assert rows == _per_partner(graph, curator=False)
+    assert "partner:nctv" not in rows  # the NCTV is in 23 measures, every one curator-supplied
+
+
+def test_provenance_all_keeps_stated_and_curator_apart(graph):
+    """With provenance=all a partner has a row per provenance; the counts are never summed."""
+    rows = analyze(graph, lang="en", provenance="all")["per_partner"]["rows"]
+    for origin, curator in (("stated", False), ("curator", True)):
+        assert {r[1]: r[3] for r in rows if r[2] == origin} == _per_partner(graph, curator)
+    nctv = [r for r in rows if r[1] == "partner:nctv"]
+    assert [r[2:4] for r in nctv] == [["curator", 23]] and nctv[0][4] == 0  # no lead role
+    assert "curator-supplied" in analyze(graph, lang="en", provenance="curator")["centrality"]["title"]
 
 
 def test_measures_per_legal_basis_query_both_subproperties(graph, tables):
@@ -113,9 +133,21 @@ def test_cli_writes_figures(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("args, message", [
     (["--format", "xls"], "unknown format 'xls'"), (["--table", "nope"], "unknown table 'nope'"),
-    (["-o", "{file}/figures"], "is not a directory"), (["--lang", "fr"], "unknown language 'fr'")])
+    (["-o", "{file}/figures"], "is not a directory"), (["--lang", "fr"], "unknown language 'fr'"),
+    (["--provenance", "curated"], "unknown provenance 'curated'")])
 def test_usage_errors(args, message, tmp_path):
     (tmp_path / "a-file").write_text("x")
     args = [a.replace("{file}", str(tmp_path / "a-file")) for a in args]
     out = CliRunner().invoke(analyze_cmd, args)
     assert out.exit_code == 2 and message in out.output and len(out.output.strip().splitlines()) == 1
+
+
+def test_coverage_counts_a_measure_with_its_parts_once(graph, tables):
+    """A part (ncts:partOfMeasure, e.g. tackling disseminators within the online approach) is not counted twice."""
+    cell = "?m ncts:addressesThreat threat:terrorisme-en-gewelddadig-extremisme ; ncts:pillar pillar:voorkomen ."
+    units = select(graph, "SELECT (COUNT(DISTINCT ?unit) AS ?n) WHERE { %s ?m ncts:partOfMeasure* ?unit . "
+                          "FILTER NOT EXISTS { ?unit ncts:partOfMeasure ?whole } }" % cell)
+    records = select(graph, "SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE { %s }" % cell)
+    row = next(r for r in tables["coverage"]["rows"] if r[0].startswith("Terrorism and violent extremism"))
+    prevent = row[tables["coverage"]["columns"].index("Prevent")]
+    assert prevent == int(units[0]["n"]) < int(records[0]["n"])

@@ -33,3 +33,14 @@ def test_python_api_names_stay_functions_after_use(graph):
     ncts_graph.query("ASK { ?s ?p ?o }")
     for name in ("load", "info", "build", "validate", "query", "select", "check", "to_networkx"):
         assert inspect.isfunction(getattr(ncts_graph, name)), name
+
+
+def test_readme_says_what_check_returns(graph):
+    """The README's `# [] when clean` line is true of the bundled graph, which is clean but has warnings."""
+    import ncts_graph
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    line = next(line for line in readme.splitlines() if "# [] when clean" in line)
+    expression = line.split("#")[0].strip().replace("(g)", "(graph)")
+    assert eval(expression, {"ncts_graph": ncts_graph, "graph": graph}) == []  # noqa: S307 (our own README)
+    assert {f.severity for f in ncts_graph.check(graph)} <= {"warning"}

@@ -52,8 +52,15 @@ def test_measures_view_content(nets, graph):
     assert g.nodes[exit_ban]["label"] == "Exit ban" and g.nodes[exit_ban]["label_nl"] == "Uitreisverbod"
     assert g.nodes[exit_ban]["pillar"] == "Prevent"
     edges = {(v, k): d for _u, v, k, d in g.out_edges(exit_ban, keys=True, data=True)}
-    lead = edges[("https://w3id.org/ncts-graph/partner/ministerie-jenv", "nv:involvesPartner")]
-    assert lead["role"] == "Lead" and lead["label"] == "involves partner"
+    jenv = ("https://w3id.org/ncts-graph/partner/ministerie-jenv", "nv:involvesPartner")
+    assert jenv not in edges  # curator-supplied: not in the default (source-stated) view
+    everything = to_networkx("measures", lang="en", graph=graph, provenance="all")
+    supplied = everything.edges[exit_ban, jenv[0], jenv[1]]
+    assert supplied["role"] == "Contributing" and supplied["provenance"] == "curator"
+    assert supplied["label"] == "involves partner"
+    police = "https://w3id.org/ncts-graph/partner/nationale-politie"
+    stated = [d["provenance"] for _u, v, d in g.in_edges(police, data=True) if d["predicate"] == "nv:involvesPartner"]
+    assert stated and set(stated) == {"stated"}
     basis = edges[("https://w3id.org/ncts-graph/legal/twbmt", "ncts:statedLegalBasis")]
     assert basis["label"] == "legal basis stated in source"
     twbmt = g.nodes["https://w3id.org/ncts-graph/legal/twbmt"]
@@ -65,11 +72,19 @@ def test_partners_view_weights_count_shared_measures(nets, graph):
 
     g = nets["partners"]
     assert not g.is_directed() and len(g) == 55
-    rows = select(graph, """SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE {
-        ?m a ncts:Measure ; ncts:involvement/ncts:partner partner:nationale-politie , partner:openbaar-ministerie }""")
-    edge = g.edges["https://w3id.org/ncts-graph/partner/nationale-politie", "https://w3id.org/ncts-graph/partner/openbaar-ministerie"]
-    assert edge["weight"] == int(rows[0]["n"]) > 1
+    shared = """SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE {
+        ?m a ncts:Measure ; ncts:involvement ?a , ?b .
+        ?a ncts:partner partner:nationale-politie . ?b ncts:partner partner:openbaar-ministerie . %s }"""
+    stated = int(select(graph, shared % "FILTER NOT EXISTS { ?a ncts:curatorSupplied true } "
+                                         "FILTER NOT EXISTS { ?b ncts:curatorSupplied true }")[0]["n"])
+    pair = ("https://w3id.org/ncts-graph/partner/nationale-politie", "https://w3id.org/ncts-graph/partner/openbaar-ministerie")
+    edge = g.edges[pair]
+    assert edge["weight"] == edge["stated_weight"] == stated > 1 and edge["provenance"] == "stated"
     assert edge["label"] == "shares measures with"
+    both = to_networkx("partners", lang="en", graph=graph, provenance="all")
+    assert both.edges[pair]["weight"] == int(select(graph, shared % "")[0]["n"]) > stated
+    assert both.edges[pair]["provenance"] == "mixed" and both.edges[pair]["stated_weight"] == stated
+    assert len(both) == 55 and both.number_of_edges() > g.number_of_edges()
 
 
 def test_full_view_has_no_ontology_axioms(nets):
@@ -111,7 +126,8 @@ def test_cytoscape_and_nodelink_load_with_networkx(tmp_path, graph, nets, view):
     cy = json.loads(export(graph, view, "cytoscape", tmp_path / "v.cyjs", lang="en").read_text())
     back = nx.cytoscape_graph(cy)
     assert (back.number_of_nodes(), back.number_of_edges()) == (g.number_of_nodes(), g.number_of_edges())
-    assert back.nodes["https://w3id.org/ncts-graph/partner/nctv"]["label"] == g.nodes["https://w3id.org/ncts-graph/partner/nctv"]["label"]
+    some = sorted(g)[0]
+    assert back.nodes[some]["label"] == g.nodes[some]["label"]
     assert _edge_sig(back) == _edge_sig(g)
     nl = json.loads(export(graph, view, "nodelink", tmp_path / "v.json", lang="en").read_text())
     assert "links" in nl  # d3's key
@@ -203,6 +219,7 @@ def _run(*args, cwd=None):
     (["--view", "nope", "--format", "graphml"], "unknown view 'nope'"),
     (["--view", "measures", "--format", "xls"], "unknown format 'xls'"),
     (["--view", "measures", "--format", "gexf", "--lang", "de"], "unknown language 'de'"),
+    (["--view", "measures", "--format", "gexf", "--provenance", "x"], "unknown provenance 'x'"),
     (["--view", "graph", "--format", "gexf"], "only for the RDF formats"),
     (["--view", "measures", "--format", "gexf", "-o", "/nonexistent-dir/x.gexf"], "does not exist"),
 ])
@@ -251,3 +268,17 @@ def test_cli_writes_default_name(tmp_path, monkeypatch):
     out = _run("--view", "threats", "--format", "nodelink", "--lang", "en")
     assert out.exit_code == 0
     assert json.loads((tmp_path / "ncts-threats.json").read_text())["nodes"]
+
+
+def test_cli_provenance_option_sets_the_edge_attribute(tmp_path):
+    """ncts export --provenance all writes curator-supplied involvements too, each edge saying which."""
+    counts = {}
+    for provenance in ("stated", "all"):
+        out = tmp_path / f"m-{provenance}.graphml"
+        result = _run("--view", "measures", "--format", "graphml", "--provenance", provenance, "-o", out)
+        assert result.exit_code == 0, result.output
+        back = nx.read_graphml(out)
+        kinds = [d.get("provenance") for _u, _v, d in back.edges(data=True) if d["predicate"] == "nv:involvesPartner"]
+        counts[provenance] = {k: kinds.count(k) for k in set(kinds)}
+    assert set(counts["stated"]) == {"stated"} and set(counts["all"]) == {"stated", "curator"}
+    assert counts["all"]["stated"] == counts["stated"]["stated"]

@@ -47,7 +47,7 @@ def open_offline(browser, path: Path):
 
 
 def test_html_works_offline_search_click_quote(tmp_path, graph, browser):
-    path = export(graph, "measures", "html", tmp_path / "measures.html", lang="en")
+    path = export(graph, "measures", "html", tmp_path / "measures.html", lang="en", provenance="all")
     text = path.read_text()
     assert "<script src" not in text and "https://cdn" not in text and "unpkg" not in text
     page, blocked, errors = open_offline(browser, path)
@@ -68,7 +68,7 @@ def test_html_works_offline_search_click_quote(tmp_path, graph, browser):
     panel = page.inner_text("#panel")
     assert "Uitreisverbod" in panel and "Exit ban" in panel
     assert "Maatregelen die kunnen worden opgelegd zijn onder meer een uitreis-, gebieds- of contactverbod" in panel
-    assert "involves partner (Lead): Ministry of Justice and Security" in panel
+    assert "involves partner (Contributing; curator): Ministry of Justice and Security" in panel  # curator-supplied
     page.wait_for_timeout(400)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "html-measures-exit-ban.png"))

@@ -160,7 +160,7 @@
     var ul = el("ul", { id: "panel-links" });
     node.connectedEdges().forEach(function (e) {
       var out = e.source().id() === id, other = out ? e.target().id() : e.source().id(), d = DATA.edges[+e.id().slice(1)];
-      var li = el("li", { "class": "link" }, (out ? "→ " : "← ") + d.label + (d.role ? " (" + d.role + ")" : "") +
+      var li = el("li", { "class": "link" }, (out ? "→ " : "← ") + d.label + (d.role ? " (" + d.role + (d.provenance === "curator" ? "; curator" : "") + ")" : "") +
         (d.weight > 1 ? " ×" + d.weight : "") + ": " + byId[other].label);
       li.addEventListener("click", function () { focus(other); });
       ul.appendChild(li);
