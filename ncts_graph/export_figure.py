@@ -133,7 +133,7 @@ def plan_network(g) -> Plan:
         if v in labels:  # room for the longer of the two languages' labels
             sizes = [size(labels[v], FONT)] + [size(wrap(g.nodes[v].get(k, "")), FONT) for k in ("label_nl", "label_en")]
             w, h = max(s[0] for s in sizes), max(s[1] for s in sizes)
-            w, h = w + 2 / 72, h + 1.5 / 72
+            w, h = w * 1.05 + 2 / 72, h + 1.5 / 72  # 5%: glyph widths differ a little between the measuring and drawing dpi
             half.append((max(w, 2 * r) / 2, (2 * r + gap + h) / 2))
             offset.append((0.0, r - (2 * r + gap + h) / 2))
         else:

@@ -53,7 +53,7 @@ def test_measures_per_partner_agree_with_sparql(graph, tables):
     assert {r[2] for r in tables["per_partner"]["rows"]} == {"stated"}
     rows = {r[1]: r[3] for r in tables["per_partner"]["rows"]}
     assert rows == _per_partner(graph, curator=False)
-    assert "partner:nctv" not in rows  # the NCTV is in 23 measures, every one curator-supplied
+    assert "partner:nctv" not in rows  # the NCTV is in 26 measures, every one curator-supplied
 
 
 def test_provenance_all_keeps_stated_and_curator_apart(graph):
@@ -62,7 +62,7 @@ def test_provenance_all_keeps_stated_and_curator_apart(graph):
     for origin, curator in (("stated", False), ("curator", True)):
         assert {r[1]: r[3] for r in rows if r[2] == origin} == _per_partner(graph, curator)
     nctv = [r for r in rows if r[1] == "partner:nctv"]
-    assert [r[2:4] for r in nctv] == [["curator", 23]] and nctv[0][4] == 0  # no lead role
+    assert [r[2:4] for r in nctv] == [["curator", 26]] and nctv[0][4] == 0  # no lead role
     assert "curator-supplied" in analyze(graph, lang="en", provenance="curator")["centrality"]["title"]
 
 

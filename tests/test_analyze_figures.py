@@ -52,6 +52,6 @@ def test_partner_groups_apart(written):
     for name in ("centrality", "per_partner"):
         t = tables[name]
         kind = {r[1]: r[t["columns"].index("kind")] for r in t["rows"]}
-        assert kind["partner:gemeenten"] == "group" and kind["partner:nctv"] == "organisation"
+        assert kind["partner:gemeenten"] == "group" and kind["partner:nationale-politie"] == "organisation"
     assert "partner group" in _text(out / "measures-per-partner.svg")
     assert "Partner group (13)" in _text(out / "partners-network.svg")
