@@ -17,6 +17,7 @@ import re
 import resource
 import select
 import signal
+import sys
 import threading
 import time
 import urllib.parse
@@ -430,6 +431,12 @@ class Server(ThreadingHTTPServer):
         except BaseException:
             self.connections.release()
             raise
+
+    def handle_error(self, request, client_address):
+        """A client that hangs up mid-response is no error of the server's: no traceback in its log."""
+        if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError, ConnectionAbortedError, TimeoutError)):
+            return
+        super().handle_error(request, client_address)
 
     def process_request_thread(self, request, client_address):
         try:

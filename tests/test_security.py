@@ -506,3 +506,28 @@ def test_responses_are_capped_in_bytes(srv):
     status, _, body = post_query(srv, query)
     assert status == 400 and b"20000 bytes" in body, body[:200]
     assert post_query(srv, "SELECT ?s WHERE { ?s ?p ?o } LIMIT 3")[0] == 200
+
+
+def test_client_hanging_up_mid_response_leaves_no_traceback_in_the_log():
+    """Clients that close the connection while a large answer is being written (issue 14): the
+    server goes on serving and its log stays free of BrokenPipe/ConnectionReset tracebacks."""
+    import http.client
+    import socket
+    import urllib.parse
+
+    query = urllib.parse.quote("SELECT ?s ?p ?o WHERE { ?s ?p ?o }")
+    with ncts_server("--max-rows", "100000", "--max-bytes", "100000000") as (process, port):
+        for _ in range(20):
+            with socket.create_connection(("127.0.0.1", port)) as sock:
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1024)
+                sock.sendall(f"GET /sparql?query={query} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+                             "Accept: application/sparql-results+json\r\n\r\n".encode())
+                sock.recv(512)  # the answer has started; hang up with most of it unsent
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        conn.request("GET", "/sparql?query=" + urllib.parse.quote("ASK { ?s ?p ?o }"),
+                     headers={"Accept": "application/sparql-results+json"})
+        assert conn.getresponse().status == 200  # still serving
+        process.terminate()
+        log = process.communicate(timeout=20)[0]
+    assert "Traceback" not in log and "BrokenPipe" not in log and "ConnectionReset" not in log, log[-2000:]
