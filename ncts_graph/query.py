@@ -67,8 +67,8 @@ def run(q, given: dict, *, engine: str = "oxigraph", endpoint: str | None = None
     if engine == "rdflib" and store and not endpoint:
         raise NctsError("--store is an Oxigraph store: use it with --engine oxigraph")
     ox_store = None
-    if not endpoint:
-        ox_store = oxigraph_store(files, store)
+    if not endpoint and (engine == "oxigraph" or any(t.type == "uri" for t in bound.values())):
+        ox_store = oxigraph_store(files, store)  # on rdflib only to look up IRI parameters
         check_iri_params(ox_store, bound)
     try:
         if endpoint:
