@@ -10,37 +10,22 @@ import pytest
 
 from ncts_graph.export import export
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+from browser import ARTIFACTS, launch, offline_page
 
 
 @pytest.fixture(scope="module")
 def browser():
     from playwright.sync_api import sync_playwright
 
-    assert Path(CHROMIUM).exists(), "Chromium missing: run scripts/install-chromium.sh (make test does)"
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        b = launch(p)
         yield b
         b.close()
 
 
 def open_offline(browser, path: Path):
     """A page that may load the file itself and nothing else; returns (page, blocked, errors)."""
-    page = browser.new_page(viewport={"width": 1400, "height": 900})
-    blocked, errors = [], []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-
-    def route(r):
-        if r.request.url.startswith("file://"):
-            r.continue_()
-        else:
-            blocked.append(r.request.url)
-            r.abort()
-
-    page.route("**/*", route)
+    page, blocked, errors = offline_page(browser)
     page.goto(path.as_uri())
     page.wait_for_selector("body[data-ready=true]", timeout=30_000)
     return page, blocked, errors
