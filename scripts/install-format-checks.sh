@@ -15,11 +15,7 @@ XSDS=(graphml.xsd xlink.xsd gexf.xsd viz.xsd)
 as_root() { [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; }
 export DEBIAN_FRONTEND=noninteractive
 
-if ! command -v xmllint >/dev/null; then
-  as_root || { echo "install-format-checks: xmllint not found; run as root: apt-get install libxml2-utils" >&2; exit 1; }
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends libxml2-utils >/dev/null
-fi
+bash "$ROOT/scripts/apt-install.sh" install-format-checks "$(command -v xmllint || echo /usr/bin/xmllint)" libxml2-utils
 
 have_all=1
 for f in "${XSDS[@]}"; do [ -s "$SCHEMAS/$f" ] || have_all=0; done
