@@ -22,6 +22,7 @@ import tempfile
 import time
 import urllib.parse
 from dataclasses import dataclass
+from pathlib import Path
 from types import SimpleNamespace
 
 from .errors import NctsError
@@ -340,6 +341,18 @@ def _fork(settings, limits: Limits, folder: str, sub: Submission, kind: str) -> 
 
 def _child(name: str, lang: str, kind: str) -> dict:
     """In the child, in the temporary folder: the same calls as ``ncts validate NAME``."""
+    answer = _validate(name, lang, kind)
+    return json.loads(_private(json.dumps(answer, ensure_ascii=False), os.getcwd()))
+
+
+def _private(text: str, folder: str) -> str:
+    """The temporary folder never shows: a relative IRI in the file (resolved against its
+    location) reads file:///x, as if the file lay at the root."""
+    uri = Path(folder).as_uri() + "/"
+    return text.replace(json.dumps(uri)[1:-1], "file:///").replace(json.dumps(folder + "/")[1:-1], "")
+
+
+def _validate(name: str, lang: str, kind: str) -> dict:
     from .validate import render_json, render_text, render_ttl, summary, validate
 
     try:
