@@ -83,6 +83,9 @@ WORDS = {
 }
 
 
+LANGUAGES = {"nl": "Nederlands", "en": "English"}  # each named in itself, for the switch
+
+
 class Refusal(Exception):
     """An answer other than a report: HTTP status and the one-line message."""
 
@@ -376,6 +379,7 @@ def _validate(name: str, lang: str, kind: str) -> dict:
 STYLE = """
 body { font-family: system-ui, sans-serif; margin: 0; color: #222; }
 header { background: #1f3a5f; color: #fff; padding: .6em 1em; display: flex; gap: 1.2em; align-items: center; flex-wrap: wrap; }
+header nav { display: flex; gap: 1.2em; }
 header a, header button { color: #fff; }
 header a[aria-current] { font-weight: 700; text-decoration: none; border-bottom: 2px solid #fff; }
 header .lang { margin-left: auto; display: flex; gap: .4em; align-items: center; }
@@ -413,11 +417,13 @@ def page(lang: str, limits: Limits, sub: Submission | None = None, outcome: dict
     nav = "".join(f'<a href="{href}"{" aria-current=page" if href == "/validate" else ""}>{e(label)}</a>'
                   for href, label in zip(("/", "/browse", "/sources", "/validate"), w["nav"]))
     if sub is not None:  # switching the language validates the same text again
-        switch = "".join(f'<button form="validate" name="to_lang" value="{code}" lang="{code}"'
-                         f'{" aria-pressed=true" if code == lang else ""}>{code.upper()}</button>' for code in WORDS)
+        switch = "".join(f'<button form="validate" name="to_lang" value="{code}" lang="{code}" aria-label="{own}"'
+                         f'{" aria-pressed=true" if code == lang else ""}>{code.upper()}</button>'
+                         for code, own in LANGUAGES.items())
     else:
-        switch = "".join(f'<a href="/validate?lang={code}" lang="{code}"'
-                         f'{" aria-current=true" if code == lang else ""}>{code.upper()}</a>' for code in WORDS)
+        switch = "".join(f'<a href="/validate?lang={code}" lang="{code}" aria-label="{own}"'
+                         f'{" aria-current=true" if code == lang else ""}>{code.upper()}</a>'
+                         for code, own in LANGUAGES.items())
     options = "".join(f'<option value="{k}"{" selected" if k == syntax else ""}>{e(v[1])}</option>'
                       for k, v in SYNTAXES.items())
     accept = ",".join(sorted({".ttl", ".jsonld", ".json", ".trig", ".nt", ".nq", ".rdf", ".xml", ".owl", ".n3"}))

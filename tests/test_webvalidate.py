@@ -266,6 +266,68 @@ def test_bad_limits_are_one_line(tmp_path):
         assert len(out.stderr.strip().splitlines()) == 1
 
 
+# --- in Chromium (no JavaScript needed; every non-local request refused) -------------------
+
+def test_validate_in_the_browser(site):
+    """Paste the broken definition: the violation, its line marked; the same in English; the
+    fixed one conforms; a file chosen with the file input; screenshots in test-artifacts/."""
+    from playwright.sync_api import sync_playwright
+
+    from browser import ARTIFACTS, launch, offline_page
+
+    port = site[0]
+    ARTIFACTS.mkdir(exist_ok=True)
+    line = next(i for i, text in enumerate(BROKEN.read_text().splitlines(), 1) if text.startswith("ex:gebiedsverbod"))
+    with sync_playwright() as p:
+        browser = launch(p)
+        try:
+            page, blocked, errors = offline_page(browser)
+            page.goto(f"http://127.0.0.1:{port}/validate")
+            assert page.locator("header nav a").all_inner_texts() == ["Bevragen", "Bladeren", "Bronnen", "Valideren"]
+            page.get_by_label("Definitie").fill(BROKEN.read_text())
+            page.get_by_role("button", name="Valideren", exact=True).click()
+            summary = page.locator("#summary")
+            assert summary.inner_text().endswith("voldoet niet (fail-on: violation)")
+            marked = page.locator("#source li.mark")
+            assert marked.count() == 1 and marked.get_attribute("id") == f"L{line}"
+            assert "violation: Een maatregel heeft een wettelijke grondslag nodig" in marked.inner_text()
+            page.locator(f'#report a[href="#L{line}"]').click()  # the report's measure.ttl:27 jumps to the line
+            assert page.url.endswith(f"#L{line}")
+            page.screenshot(path=str(ARTIFACTS / "validate-broken-nl.png"), full_page=True)
+
+            page.get_by_role("button", name="English").click()  # the switch validates the same text in English
+            assert summary.inner_text().endswith("does not conform (fail-on: violation)")
+            assert "violation: A measure needs a legal basis" in page.locator(f"#L{line}").inner_text()
+            assert page.get_by_label("Definition").input_value() == BROKEN.read_text()
+            page.screenshot(path=str(ARTIFACTS / "validate-broken-en.png"), full_page=True)
+
+            page.get_by_label("Definition").fill(FIXED.read_text())
+            page.get_by_role("button", name="Validate", exact=True).click()
+            assert summary.inner_text() == "1 measure, 2 quotes in measure.ttl; 0 violations, 0 warnings, 0 infos: " \
+                                           "conforms (fail-on: violation)"
+            assert page.locator("#source li.mark").count() == 0 and page.locator("#source li").count() > 20
+            page.screenshot(path=str(ARTIFACTS / "validate-fixed-en.png"), full_page=True)
+
+            page.get_by_role("button", name="Nederlands").click()
+            assert summary.inner_text().endswith(": voldoet (fail-on: violation)")
+            page.screenshot(path=str(ARTIFACTS / "validate-fixed-nl.png"), full_page=True)
+
+            page.goto(f"http://127.0.0.1:{port}/validate?lang=en")
+            page.get_by_label("Or upload a file").set_input_files(str(BROKEN))
+            page.get_by_role("button", name="Validate", exact=True).click()
+            assert summary.inner_text().startswith(f"1 measure, 1 quote in {BROKEN.name};")
+            assert page.locator("#source li.mark.violation").get_attribute("id") == f"L{line}"
+            page.screenshot(path=str(ARTIFACTS / "validate-upload-en.png"), full_page=True)
+
+            page.get_by_label("Or upload a file").set_input_files(
+                files=[{"name": "big.ttl", "mimeType": "text/turtle", "buffer": b"#" * (LIMIT + 1)}])
+            page.get_by_role("button", name="Validate", exact=True).click()
+            assert "larger than the limit of" in page.locator("#error").inner_text()
+            assert blocked == [] and errors == []
+        finally:
+            browser.close()
+
+
 def test_zz_nothing_stored_and_bundled_data_unchanged(site):
     """Last in the module: after every request above, the server's TMPDIR is empty and the
     bundled files are byte for byte as before."""
