@@ -219,6 +219,13 @@ def test_bad_requests_are_400_or_415(site):
     assert (status, body) == (422, b"empty.ttl: file is empty")
 
 
+def test_an_upload_name_is_only_a_name(site, tmp_path):
+    """Folders in an uploaded file's name are dropped (the file is written nowhere else), odd characters replaced."""
+    status, _, body = post_file(site[0], "../../etc/fixed<1>.ttl", FIXED.read_bytes(), accept="text/plain")
+    assert status == 200 and body.decode().splitlines()[-1].startswith("1 maatregel, 2 citaten in fixed_1_.ttl;")
+    assert not (ROOT.parent / "etc").exists()
+
+
 # --- limits and security -------------------------------------------------------------------
 
 def test_upload_over_the_limit_is_413(site):
