@@ -298,17 +298,23 @@ def push(endpoint, graph_iri, append, files, timeout, user):
               help="Also accept requests for this host name (repeatable); by default only the bound host and loopback names.")
 @click.option("--data", "files", multiple=True, type=click.Path(path_type=Path), help="Extra RDF files to serve.")
 @click.option("--store", type=click.Path(path_type=Path), default=None, help="Serve a persistent Oxigraph store.")
+@click.option("--max-upload-bytes", type=int, default=1_000_000, show_default=True,
+              help="Largest file accepted by the /validate page (413 beyond).")
+@click.option("--validate-timeout", type=float, default=30, show_default=True,
+              help="Seconds a validation on the /validate page may run.")
 @_friendly
 def serve(host, port, timeout, max_rows, max_bytes, max_query_bytes, queue, idle_timeout, allow_service, allow_host,
-          files, store):
+          files, store, max_upload_bytes, validate_timeout):
     """A local read-only SPARQL endpoint (/sparql) and query page (/) for the graph."""
     from .query import oxigraph_store
     from .serve import Settings, make_server, serve_until_stopped
+    from .webvalidate import Limits
 
+    checks = Limits(max_upload_bytes, validate_timeout)  # refused before the graph is loaded, as the others
     limits = dict(timeout=timeout, max_rows=max_rows, max_bytes=max_bytes, max_query_bytes=max_query_bytes,
                   queue=queue, idle_timeout=idle_timeout, allow_service=allow_service, allow_hosts=allow_host)
     Settings(None, **limits)  # bad options are refused before the graph is loaded
-    server = make_server(oxigraph_store(files, store), host, port, **limits)
+    server = make_server(oxigraph_store(files, store), host, port, validate=checks, **limits)
     url = f"http://{host}:{server.server_address[1]}/"
     click.echo(f"ncts-graph SPARQL endpoint: {url}sparql   query page: {url}   (Ctrl+C stops)", err=False)
     sys.stdout.flush()

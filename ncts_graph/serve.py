@@ -24,6 +24,7 @@ import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from . import webvalidate
 from .errors import NctsError
 
 RESULT_TYPES = {  # media type -> results.render format
@@ -346,6 +347,8 @@ class Handler(BaseHTTPRequestHandler):
             return self._send(200, "text/html; charset=utf-8", PAGE.read_bytes())
         if url.path == "/queries":
             return self._send(200, "application/json; charset=utf-8", _library_json())
+        if url.path == "/validate":
+            return webvalidate.get(self)
         return self._error(404, f"no such page: {url.path}")
 
     do_HEAD = do_GET
@@ -354,6 +357,8 @@ class Handler(BaseHTTPRequestHandler):
         if self._refused_host():
             return
         url = urllib.parse.urlsplit(self.path)
+        if url.path == "/validate":  # refuses foreign origins itself, for every content type
+            return webvalidate.post(self)
         if url.path != "/sparql":
             return self._error(404, f"no such page: {url.path}")
         ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
@@ -461,14 +466,16 @@ def _library_json() -> bytes:
     return json.dumps({"prefixes": PREFIXES, "queries": items}, ensure_ascii=False).encode()
 
 
-def make_server(store, host: str = "127.0.0.1", port: int = 8000, **options) -> Server:
+def make_server(store, host: str = "127.0.0.1", port: int = 8000, validate: webvalidate.Limits | None = None,
+                **options) -> Server:
     """An HTTP server for the store (not started); port 0 picks a free port. ``options`` are
-    the limits of :class:`Settings`."""
+    the limits of :class:`Settings`; ``validate`` those of the /validate page."""
     if not isinstance(port, int) or not 0 <= port <= 65535:
         raise NctsError(f"--port must be between 0 and 65535 (got {port!r})")
     settings = Settings(store, **options)
     from . import bind, library, results  # noqa: F401  loaded once here, not in every query process
-    handler = type("NctsHandler", (Handler,), {"settings": settings, "timeout": settings.idle_timeout})
+    handler = type("NctsHandler", (Handler,), {"settings": settings, "timeout": settings.idle_timeout,
+                                               "validate_limits": validate or webvalidate.Limits()})
     try:
         return Server((host, port), handler, settings, host)
     except OSError as exc:
