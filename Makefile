@@ -62,6 +62,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/export.py
 	$(BIN)/python benchmarks/figures.py
 	$(BIN)/python benchmarks/serve_load.py
+	$(BIN)/python benchmarks/pages.py
 
 ## figures: the README's two figures in docs/img/ (after a change to the data or to the figures)
 .PHONY: figures

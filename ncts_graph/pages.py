@@ -18,6 +18,7 @@ import hashlib
 import html
 import os
 import posixpath
+import re
 import shutil
 import tempfile
 import threading
@@ -370,6 +371,7 @@ th{width:16em;font-weight:600}td ul,dd ul{margin:0;padding-left:1.1em}caption{te
 .iri,.muted{color:var(--muted);font-size:.9em;word-break:break-all}code{font-size:.92em}
 .badge{display:inline-block;font-size:.78em;font-weight:600;padding:0 .4em;border-radius:.3em;margin-left:.3em;border:1px solid}
 .cur{background:var(--cur-bg);color:var(--cur-fg);border-color:#b58a00}.src{background:var(--src-bg);color:var(--src-fg);border-color:#4d8a4d}
+.cur-text{background:var(--cur-bg);color:var(--cur-fg);border-bottom:2px solid #b58a00}
 .curator-box{background:var(--cur-bg);color:var(--cur-fg);border-left:5px solid #b58a00;padding:.5em 1em;margin:.8em 0}
 blockquote{margin:.4em 0;padding:.3em 1em;border-left:4px solid #4d8a4d;background:#f4faf4}
 .quote{margin:1em 0}.cite p{background:#f5f5f5;padding:.6em 1em;margin:.4em 0}
@@ -387,10 +389,22 @@ def badge(kind: str, lang: str) -> str:
     return f' <span class="badge {cls}" title="{esc(t(title, lang))}">{esc(t(key, lang))}</span>'
 
 
+#: how a definition or note says that a sentence is the curator's judgement (data/partners.ttl, the pillar files)
+CURATOR_SENTENCE = re.compile(r"(?:(?<=^)|(?<=[.;:]\s)|(?<=\())\s*(?:naar het oordeel van de curator|in the curator[’']s judgement)"
+                              r"[^.]*(?:\.|$)", re.I)
+
+
 def lit_html(lit: Lit) -> str:
-    text = esc(lit.value)
+    """A literal as text (escaped); an http(s) URL as a link; sentences of the curator's judgement marked."""
     if lit.value.startswith(("https://", "http://")) and " " not in lit.value:
-        text = f'<a href="{text}">{text}</a>'
+        text = f'<a href="{esc(lit.value)}">{esc(lit.value)}</a>'
+    else:
+        text, last = [], 0
+        for m in CURATOR_SENTENCE.finditer(lit.value):
+            text.append(esc(lit.value[last:m.start()]))
+            text.append(f'<span class="cur-text">{esc(m.group(0))}</span>')
+            last = m.end()
+        text = "".join(text) + esc(lit.value[last:])
     return f'<span lang="{esc(lit.lang)}">{text}</span>' if lit.lang else text
 
 
@@ -419,7 +433,8 @@ def page_html(title: str, body: str, links: Links, key: str, alternates: bool = 
             f'<header><p class="brand"><a href="{esc(links.page("browse"))}">ncts-graph</a></p>'
             f'<nav aria-label="{esc(t("main_nav", lang))}"><ul>{items}</ul></nav>{search}'
             f'<nav aria-label="{esc(t("language", lang))}"><ul>{langs}</ul></nav></header>'
-            f'<main id="main">{body}</main><footer><p>{esc(t("licence", lang))}</p></footer></body></html>\n')
+            f'<main id="main">{body}</main><footer><p>{badge("curator", lang)} {esc(t("curator_title", lang))}. '
+            f'{badge("stated", lang)} {esc(t("stated_title", lang))}.</p><p>{esc(t("licence", lang))}</p></footer></body></html>\n')
 
 
 class Renderer:
@@ -479,7 +494,7 @@ class Renderer:
         shown = sorted((po for po in pairs if po[0] not in FLAG_PROPS and po[0] != TYPE),
                        key=lambda po: (po[0] in NOTE_PROPS, self.label(po[0]).lower()))
         parts = [f"<dt>{esc(self.label(p))}</dt><dd>{self.value(o, depth + 1, p)}</dd>" for p, o in shown]
-        return f'<dl class="nested">{flag}{"".join(parts)}</dl>'
+        return f'{flag}<dl class="nested">{"".join(parts)}</dl>'
 
     # --- the resource page ----------------------------------------------------------------------
     def resource(self, iri: str) -> str:
@@ -1006,7 +1021,7 @@ def choose_format(accept: str | None) -> str:
 def handles(path: str) -> bool:
     """True for the paths the pages answer: /browse…, /search, /def…, and the resource namespaces."""
     first = path.strip("/").split("/", 1)[0]
-    return first in ROUTED
+    return first in ROUTED or first.rsplit(".", 1)[0] in ROUTED  # /def.ttl
 
 
 ROUTED = {"browse", "search", "def"} | {ns[len(BASE):].strip("/").split("/")[0] for ns in PREFIXES.values()
