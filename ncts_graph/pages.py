@@ -697,7 +697,7 @@ class Renderer:
         shapes = self.shapes_for(iri, types)
         if shapes:
             parts.append(shapes)
-        if iri == BASE + "def":
+        if iri == ONTOLOGY:
             parts.append(self.term_lists())
         if not parts:
             return ""
@@ -969,26 +969,31 @@ def description(ix: Index, iri: str) -> list:
     return out
 
 
+ONTOLOGY = BASE + "def"
+
+
 def rdf_bytes(ix: Index, iri: str, suffix: str) -> bytes:
+    """The resource's description in an RDF syntax. The ontology IRI gives the whole ontology (every
+    ``def#`` term with it), as a hash IRI's document does when w3id redirects ``…/def``."""
     import pyoxigraph as ox
 
-    triples = [ox.Triple(_to_ox(s), _to_ox(p), _to_ox(o)) for s, p, o in description(ix, iri)]
+    described = description(ix, iri)
+    if iri == ONTOLOGY:
+        described += [t for term in ix.resources if term.startswith(NCTS) for t in description(ix, term)]
+    triples = [ox.Triple(_to_ox(s), _to_ox(p), _to_ox(o)) for s, p, o in described]
     fmt = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".jsonld": ox.RdfFormat.JSON_LD}[suffix]
-    used = {str(x) for tr in description(ix, iri) for x in tr if isinstance(x, str)}
+    used = {x for tr in described for x in tr if isinstance(x, str)}
     prefixes = {p: ns for p, ns in PREFIXES.items() if any(v.startswith(ns) for v in used)} if suffix == ".ttl" else None
     return ox.serialize(triples, format=fmt, prefixes=prefixes)
 
 
 # --- HTTP: what ncts serve answers -------------------------------------------------------------------
 
-def choose_lang(params: dict, accept_language: str | None) -> str:
-    lang = (params.get("lang") or [None])[0]
-    if lang in LANGS:
-        return lang
-    best, best_q = "nl", -1.0
-    for i, part in enumerate((accept_language or "").split(",")):
+def weighted(header: str | None) -> list:
+    """The items of an Accept or Accept-Language header as (-q, position, lower-case token), best first."""
+    items = []
+    for i, part in enumerate((header or "").split(",")):
         fields = [f.strip() for f in part.split(";")]
-        tag = fields[0].lower().split("-")[0]
         q = 1.0
         for f in fields[1:]:
             if f.startswith("q="):
@@ -996,26 +1001,22 @@ def choose_lang(params: dict, accept_language: str | None) -> str:
                     q = float(f[2:])
                 except ValueError:
                     q = 0.0
-        if tag in LANGS and q > best_q:
-            best, best_q = tag, q
-    return best
+        if fields[0] and q > 0:
+            items.append((-q, i, fields[0].lower()))
+    return sorted(items)
+
+
+def choose_lang(params: dict, accept_language: str | None) -> str:
+    """?lang= first, then the best of nl/en in Accept-Language, else Dutch (the sources' language)."""
+    lang = (params.get("lang") or [None])[0]
+    if lang in LANGS:
+        return lang
+    return next((tag.split("-")[0] for _, _, tag in weighted(accept_language) if tag.split("-")[0] in LANGS), "nl")
 
 
 def choose_format(accept: str | None) -> str:
     """'html' or an RDF suffix, from the Accept header (q-values honoured; HTML when in doubt)."""
-    choices = []
-    for i, part in enumerate((accept or "").split(",")):
-        fields = [f.strip() for f in part.split(";")]
-        q = 1.0
-        for f in fields[1:]:
-            if f.startswith("q="):
-                try:
-                    q = float(f[2:])
-                except ValueError:
-                    q = 0.0
-        if fields[0].lower() in ACCEPT and q > 0:
-            choices.append((-q, i, ACCEPT[fields[0].lower()]))
-    return min(choices)[2] if choices else "html"
+    return next((ACCEPT[media] for _, _, media in weighted(accept) if media in ACCEPT), "html")
 
 
 def handles(path: str) -> bool:

@@ -109,6 +109,8 @@ def test_ontology_terms_dereference_at_def(site):
     port, _ = site
     status, _, body = get(port, "/def/Measure.ttl")
     assert status == 200 and b"ncts:Measure" in body and b"owl:Class" in body
+    status, _, body = get(port, "/def", {"Accept": "text/turtle"})  # the hash IRIs' document: the whole ontology
+    assert status == 200 and b"ncts:Measure a owl:Class" in body and b"ncts:statedLegalBasis a owl:ObjectProperty" in body
     status, _, body = get(port, "/def?lang=en")
     assert status == 200 and b'href="/def/Measure?lang=en"' in body and b'id="Measure"' in body
 
