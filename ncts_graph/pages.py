@@ -367,7 +367,7 @@ header{display:flex;flex-wrap:wrap;gap:1em;align-items:center;padding:.6em 1.2em
 header ul{list-style:none;margin:0;padding:0;display:flex;gap:1em}.brand{font-weight:700;margin:0}
 main{max-width:70em;padding:1em 1.2em}h1{font-size:1.6em;margin:.3em 0}h2{font-size:1.25em;margin-top:1.6em}
 table{border-collapse:collapse;width:100%;margin:.5em 0}th,td{text-align:left;vertical-align:top;padding:.35em .5em;border-top:1px solid var(--line)}
-th{width:16em;font-weight:600}td ul,dd ul{margin:0;padding-left:1.1em}caption{text-align:left;font-weight:600;padding:.3em 0}
+th{font-weight:600}th[scope=row]{width:16em}td ul,dd ul{margin:0;padding-left:1.1em}caption{text-align:left;font-weight:600;padding:.3em 0}
 .iri,.muted{color:var(--muted);font-size:.9em;word-break:break-all}code{font-size:.92em}
 .badge{display:inline-block;font-size:.78em;font-weight:600;padding:0 .4em;border-radius:.3em;margin-left:.3em;border:1px solid}
 .cur{background:var(--cur-bg);color:var(--cur-fg);border-color:#b58a00}.src{background:var(--src-bg);color:var(--src-fg);border-color:#4d8a4d}
@@ -378,6 +378,7 @@ blockquote{margin:.4em 0;padding:.3em 1em;border-left:4px solid #4d8a4d;backgrou
 dl.nested{margin:0}dl.nested dt{font-weight:600;display:inline}dl.nested dd{display:inline;margin:0 .8em 0 .3em}
 form.search{display:flex;gap:.4em;align-items:center}input[type=search]{padding:.3em;font-size:1em;min-width:14em}
 button{padding:.3em .8em;font-size:1em}ul.tree ul{border-left:1px dotted var(--line);margin-left:.4em}
+[aria-current]{font-weight:700;text-decoration:none}
 footer{border-top:1px solid var(--line);padding:.6em 1.2em;color:var(--muted);font-size:.9em}
 """
 CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; "
@@ -468,7 +469,7 @@ class Renderer:
         bits = []
         span = self.validity(iri)
         if span:
-            bits.append(span)
+            bits.append(f'{esc(t("validity", self.lang)).lower()} {span}')
         for reg in self.ix.texts(iri, NCTS + "identifierSource"):
             bits.append(f'<a href="{esc(reg.value)}">{esc(t("register", self.lang))}</a>')
         return f' <span class="muted">({"; ".join(bits)})</span>' if bits else ""
@@ -481,7 +482,7 @@ class Renderer:
                     for d in self.ix.objects(instant, TIME + "inXSDDate"):
                         dates[key] = d.value
             if dates:
-                return f'{esc(t("validity", self.lang))} ' + " ".join(
+                return " ".join(
                     f'{esc(t(k, self.lang))} <time datetime="{esc(v)}">{esc(v)}</time>' for k, v in dates.items())
         return ""
 
@@ -541,6 +542,7 @@ class Renderer:
         status = ix.objects(iri, NCTS + "legalStatus")
         if not (ids or regs or span or status):
             return ""
+        also = [o for o in ix.objects(iri, RDFS + "seeAlso") if isinstance(o, str) and o not in {r.value for r in regs}]
         rows = []
         if ids:
             rows.append(f'<tr><th scope="row">{esc(t("identifier", lang))}</th><td>{", ".join(esc(i.value) for i in ids)}</td></tr>')
@@ -551,6 +553,9 @@ class Renderer:
             rows.append(f'<tr><th scope="row">{esc(t("status", lang))}</th><td>{", ".join(self.a(s) for s in status)}</td></tr>')
         if span:
             rows.append(f'<tr><th scope="row">{esc(t("validity", lang))}</th><td>{span}</td></tr>')
+        if also:
+            rows.append(f'<tr><th scope="row">{esc(self.label(RDFS + "seeAlso"))}</th><td>'
+                        + ", ".join(f'<a href="{esc(a)}">{esc(a)}</a>' for a in also) + "</td></tr>")
         return (f'<section aria-labelledby="legal"><h2 id="legal">{esc(t("legal", lang))}</h2>'
                 f'<table><tbody>{"".join(rows)}</tbody></table></section>')
 
@@ -784,10 +789,11 @@ class Renderer:
             if p.startswith(SH) and p not in (SH + "path", SH + "message", SH + "severity", SH + "name", SH + "description"):
                 shown = esc(o.value) if isinstance(o, Lit) else self.a(o) if isinstance(o, str) else "[…]"
                 cons.append(f"<code>sh:{esc(p[len(SH):])}</code> {shown}")
-        severity = next((compact(o) for o in sx.objects(prop_shape, SH + "severity")), "sh:Violation")
+        severity = next((o[len(SH):] for o in sx.objects(prop_shape, SH + "severity") if isinstance(o, str)
+                         and o.startswith(SH)), "Violation")
         msgs = [m for m in sx.texts(prop_shape, SH + "message") if m.lang == lang] or sx.texts(prop_shape, SH + "message")
         return (f"<tr><td>{esc(name)}</td><td>{self.path_text(path) if path is not None else ''}</td>"
-                f"<td>{'<br>'.join(cons)}</td><td>{esc(severity.replace('sh:', ''))}</td>"
+                f"<td>{'<br>'.join(cons)}</td><td>{esc(severity)}</td>"
                 f"<td>{lit_html(msgs[0]) if msgs else ''}</td></tr>")
 
     # --- browse and search ----------------------------------------------------------------------
