@@ -36,15 +36,19 @@ def main() -> None:
     store = oxigraph_store()
     start = time.perf_counter()
     ix = pages.index_of(store)
-    print(f"index of {len(ix.resources)} resources built in {(time.perf_counter() - start) * 1000:.0f} ms (once per server)")
     keys = pages.site_pages(ix)
-    html, turtle, describe = [], [], []
-    for key in keys:
-        for lang in pages.LANGS:
-            start = time.perf_counter()
-            status, *_ = pages.respond(store, "/" + key, {"lang": [lang]}, {})
-            html.append(time.perf_counter() - start)
-            assert status == 200, key
+    print(f"{len(ix.resources)} resources listed in {(time.perf_counter() - start) * 1000:.0f} ms (once per server)")
+    for run in ("first visit (read from the store)", "second visit (cached)"):
+        html = []
+        for key in keys:
+            for lang in pages.LANGS:
+                start = time.perf_counter()
+                status, *_ = pages.respond(store, "/" + key, {"lang": [lang]}, {})
+                html.append((time.perf_counter() - start, key))
+                assert status == 200, key
+        slowest = max(html)
+        print(f"HTML page, {run:34s} {stats([t for t, _ in html])}, slowest /{slowest[1]}")
+    turtle, describe = [], []
     for iri in ix.resources:
         start = time.perf_counter()
         pages.respond(store, "/" + pages.local_path(iri) + ".ttl", {}, {})
@@ -53,9 +57,8 @@ def main() -> None:
         triples = list(store.query(f"DESCRIBE <{iri}>", use_default_graph_as_union=True))
         ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
         describe.append(time.perf_counter() - start)
-    print(f"HTML page (nl, en)          {stats(html)}")
-    print(f"Turtle of a resource        {stats(turtle)}")
-    print(f"baseline: Oxigraph DESCRIBE {stats(describe)}")
+    print(f"Turtle of a resource                         {stats(turtle)}")
+    print(f"baseline: Oxigraph DESCRIBE + Turtle         {stats(describe)}")
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()
         counts = pages.write_site(Path(tmp) / "site", store)

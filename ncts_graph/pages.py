@@ -48,10 +48,12 @@ STATED_PROPS = {NCTS + "statedLegalBasis", NCTS + "statedRestriction"}
 NOTE_PROPS = {NCTS + "curatorNote", NCTS + "partOfMeasureNote"}
 FLAG_PROPS = {NCTS + "curatorSupplied", NCTS + "identifiedByCurator"}
 EVIDENCE = NCTS + "evidence"
+ONTOLOGY = BASE + "def"  # the ontology's IRI; its terms are ONTOLOGY + "#Name"
 RDF_TYPES = {".ttl": "text/turtle", ".nt": "application/n-triples", ".jsonld": "application/ld+json"}
 ACCEPT = {"text/html": "html", "application/xhtml+xml": "html", "text/turtle": ".ttl",
           "application/x-turtle": ".ttl", "application/n-triples": ".nt", "application/ld+json": ".jsonld"}
 MAX_SEARCH = 200  # characters of a search query
+MAX_INDEX = 5000  # entries of the A-Z list on the server (the static site lists all)
 
 #: labels for the standard terms the graph uses but does not label itself (nl, en)
 TERM_LABELS = {
@@ -178,30 +180,63 @@ def iri_candidates(path: str) -> list[str]:
 # --- the index of the store ------------------------------------------------------------------
 
 class Index:
-    """The store's triples by subject and by object, with labels: built once, read by every page."""
+    """The store's triples by subject and by object, with labels, read through Oxigraph's own indexes
+    as pages ask for them (and cached): the first page is as fast as the next, and a large store
+    costs nothing until a page reads it. The served store is read-only."""
 
-    def __init__(self, triples, shapes=()):
-        self.out: dict = defaultdict(list)
-        self.inc: dict = defaultdict(list)
-        for s, p, o in sorted(set(triples), key=lambda x: (_sort_key(x[0]), x[1], _sort_key(x[2]))):
-            self.out[s].append((p, o))
-            self.inc[o].append((s, p))
-        self.resources = sorted({k for k in (*self.out, *self.inc) if isinstance(k, str) and local_path(k)})
-        self.by_path = {local_path(r): r for r in self.resources}
-        self.labels: dict = {}
-        for node, pairs in self.out.items():
-            for p, o in pairs:
-                if p in LABEL_PROPS and isinstance(o, Lit):
-                    rank = LABEL_PROPS.index(p)
-                    for lang in LANGS:
-                        score = (rank, 0 if o.lang == lang else 1 if not o.lang else 2)
-                        old = self.labels.get((node, lang))
-                        if old is None or score < old[0]:
-                            self.labels[(node, lang)] = (score, o.value)
-        self.shapes = Index(shapes) if shapes else None
-        meta = dict(self.out.get(BASE + "def", []))
+    def __init__(self, store, shapes: "Index | None" = None):
+        self.store = store
+        self.out = _Adjacency(self._subject_pairs)
+        self.inc = _Adjacency(self._object_pairs)
+        self.shapes = shapes
+        self._labels: dict = {}
+        self._resources = self._search = self._kinds = None
+        meta = dict(self.out.get(ONTOLOGY, []))
         self.version = getattr(meta.get(OWL + "versionInfo"), "value", "")
         self.version_iri = meta.get(OWL + "versionIRI", "")
+
+    def _subject_pairs(self, node) -> list:
+        pairs = {(_from_ox(q.predicate), _from_ox(q.object))
+                 for q in self.store.quads_for_pattern(_to_ox(node), None, None, None)}
+        return sorted(pairs, key=lambda x: (x[0], _sort_key(x[1])))
+
+    def _object_pairs(self, node) -> list:
+        pairs = {(_from_ox(q.subject), _from_ox(q.predicate))
+                 for q in self.store.quads_for_pattern(None, None, _to_ox(node), None)}
+        return sorted(pairs, key=lambda x: (_sort_key(x[0]), x[1]))
+
+    def _select(self, query: str) -> list:
+        return [[_from_ox(row[i]) for i in range(len(row))]
+                for row in self.store.query(query, use_default_graph_as_union=True)]
+
+    @property
+    def resources(self) -> list:
+        """Every IRI under the project's base that the store mentions as subject or object, sorted."""
+        if self._resources is None:
+            found = self._select(f"SELECT DISTINCT ?r WHERE {{ {{ ?r ?p ?o }} UNION {{ ?s ?p ?r }} "
+                                 f"FILTER(isIRI(?r) && STRSTARTS(STR(?r), \"{BASE}\")) }}")
+            self._resources = sorted(r for (r,) in found if local_path(r))
+        return self._resources
+
+    def exists(self, iri: str) -> bool:
+        return bool(self.out.get(iri)) or bool(self.inc.get(iri))
+
+    def kinds(self) -> dict:
+        """Project class -> number of project resources of that class."""
+        if self._kinds is None:
+            rows = self._select(f"SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a ?c FILTER(isIRI(?s) && "
+                                f"STRSTARTS(STR(?s), \"{BASE}\") && STRSTARTS(STR(?c), \"{NCTS}\")) }} GROUP BY ?c")
+            self._kinds = {c: int(n.value) for c, n in rows}
+        return self._kinds
+
+    def searchable(self) -> list:
+        """(resource, folded text, label literal) for every label, title and alternative label."""
+        if self._search is None:
+            props = " ".join(f"<{p}>" for p in (*LABEL_PROPS, SKOS + "altLabel"))
+            rows = self._select(f"SELECT ?s ?l WHERE {{ VALUES ?p {{ {props} }} ?s ?p ?l FILTER(isIRI(?s) && "
+                                f"STRSTARTS(STR(?s), \"{BASE}\") && isLiteral(?l)) }}")
+            self._search = sorted({(r, fold(lbl.value), lbl) for r, lbl in rows}, key=lambda x: (x[0], x[1]))
+        return self._search
 
     def objects(self, s, p) -> list:
         return [o for q, o in self.out.get(s, ()) if q == p]
@@ -213,16 +248,28 @@ class Index:
         return self.objects(s, TYPE)
 
     def label(self, term, lang: str) -> str:
+        """The label in ``lang`` (rdfs:label, then skos:prefLabel, then dcterms:title; an untagged one,
+        then the other language's), else a built-in label of a standard term, else ``prefix:name``."""
         if isinstance(term, Lit):
             return term.value
         if isinstance(term, Blank):
             return "[…]"
-        hit = self.labels.get((term, lang))
-        if hit is not None:
-            return hit[1]
-        if term in TERM_LABELS:
-            return TERM_LABELS[term][LANGS.index(lang)]
-        return compact(term)
+        hit = self._labels.get((term, lang))
+        if hit is None:
+            best = None
+            for p, o in self.out.get(term, ()):
+                if p in LABEL_PROPS and isinstance(o, Lit):
+                    score = (LABEL_PROPS.index(p), 0 if o.lang == lang else 1 if not o.lang else 2)
+                    if best is None or score < best[0]:
+                        best = (score, o.value)
+            if best is not None:
+                hit = best[1]
+            elif term in TERM_LABELS:
+                hit = TERM_LABELS[term][LANGS.index(lang)]
+            else:
+                hit = compact(term)
+            self._labels[(term, lang)] = hit
+        return hit
 
     def texts(self, s, p) -> list:
         return [o for o in self.objects(s, p) if isinstance(o, Lit)]
@@ -232,6 +279,26 @@ class Index:
 
     def instances(self, cls) -> list:
         return [s for s in self.subjects(TYPE, cls) if isinstance(s, str)]
+
+
+class _Adjacency:
+    """A node's (predicate, other end) pairs, fetched from the store on first use and cached."""
+
+    LIMIT = 200_000  # cached nodes; the cache starts afresh beyond it
+
+    def __init__(self, fetch):
+        self.fetch, self.cache = fetch, {}
+
+    def get(self, key, default=()):
+        hit = self.cache.get(key)
+        if hit is None:
+            if len(self.cache) > self.LIMIT:
+                self.cache = {}
+            hit = self.cache[key] = self.fetch(key)
+        return hit or default
+
+    def __getitem__(self, key):
+        return self.get(key, [])
 
 
 class Lit:
@@ -300,29 +367,32 @@ def _to_ox(term):
     return ox.NamedNode(term)
 
 
-def _shape_triples():
-    import pyoxigraph as ox
-
-    from . import paths
-
-    for path in sorted((paths.home() / "shapes").glob("*.ttl")):
-        for triple in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
-            yield tuple(_from_ox(x) for x in (triple.subject, triple.predicate, triple.object))
-
-
 _INDEXES: dict = {}
 _LOCK = threading.Lock()
 
 
+def _shapes_index() -> Index:
+    """The bundled SHACL shapes (shapes/*.ttl) in a store of their own, for the ontology pages."""
+    import pyoxigraph as ox
+
+    from . import paths
+
+    cached = _INDEXES.get("shapes")
+    if cached is None:
+        store = ox.Store()
+        for path in sorted((paths.home() / "shapes").glob("*.ttl")):
+            store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE)
+        cached = _INDEXES["shapes"] = Index(store)
+    return cached
+
+
 def index_of(store) -> Index:
-    """The index of an Oxigraph store (built on first use; the served store is read-only)."""
+    """The page index of an Oxigraph store (one per store; nothing is read until a page asks)."""
     with _LOCK:
         cached = _INDEXES.get(id(store))
         if cached is not None and cached[0] is store:
             return cached[1]
-        triples = ((_from_ox(q.subject), _from_ox(q.predicate), _from_ox(q.object))
-                   for q in store.quads_for_pattern(None, None, None, None))
-        index = Index(triples, list(_shape_triples()))
+        index = Index(store, _shapes_index())
         _INDEXES[id(store)] = (store, index)
         return index
 
@@ -803,11 +873,7 @@ class Renderer:
                          f'{esc(t("facet_" + f, lang))}</a></li>' for f in FACETS)
         schemes = "".join(f'<li><a href="{esc(self.links.page(scheme_key(s)))}">{esc(self.label(s))}</a></li>'
                           for s in self.schemes())
-        kinds = defaultdict(int)
-        for r in ix.resources:
-            for c in ix.types(r):
-                if isinstance(c, str) and c.startswith(NCTS):
-                    kinds[c] += 1
+        kinds = ix.kinds()
         kind_items = "".join(f"<li>{self.a(c)} ({n})</li>" for c, n in sorted(kinds.items(), key=lambda x: self.label(x[0]).lower()))
         body = (f'<h1>{esc(t("browse", lang))}</h1><p>{esc(t("browse_intro", lang))}</p>'
                 f'<section aria-labelledby="facets"><h2 id="facets">{esc(t("measures_by", lang))} …</h2><ul>{facets}</ul></section>'
@@ -887,8 +953,11 @@ class Renderer:
                          + "".join(self.index_entry(r, matched) for r, matched in hits) + "</ul>")
                 return page_html(title, body, self.links, "search")
         entries = sorted(self.ix.resources, key=lambda r: fold(self.label(r)))
+        shown = entries if self.links.static else entries[:MAX_INDEX]  # the server's page stays small
         body += f'<h2 id="all">{esc(t("index", lang))} ({len(entries)})</h2><ul>' + "".join(
-            self.index_entry(r, None) for r in entries) + "</ul>"
+            self.index_entry(r, None) for r in shown) + "</ul>"
+        if len(shown) < len(entries):
+            body += f"<p>… {len(entries) - len(shown)}</p>"
         return page_html(title, body, self.links, "search")
 
     def index_entry(self, iri: str, matched) -> str:
@@ -899,10 +968,18 @@ class Renderer:
             self.label(iri), other) else ""
         return f'<li>{self.a(iri)}{extra}{found} <span class="muted">{kinds}</span></li>'
 
+    def ix_iri(self, key: str) -> str:
+        return next(i for i in iri_candidates(key) if local_path(i) == key and self.ix.exists(i))
+
     def not_found(self, path: str) -> str:
         lang = self.lang
         iri = iri_candidates(path)[-1]
-        near = sorted(self.ix.resources, key=lambda r: -_similar(path, local_path(r)))[:3]
+        import difflib
+
+        section = path.split("/", 1)[0] + "/"
+        paths = [local_path(r) for r in self.ix.resources if local_path(r).startswith(section)] or \
+            [local_path(r) for r in self.ix.resources]
+        near = [self.ix_iri(k) for k in difflib.get_close_matches(path, paths, n=3, cutoff=0)]
         body = (f'<h1>{esc(t("not_found", lang))}</h1><p>{esc(t("not_found_text", lang))} <code>{esc(iri)}</code></p>'
                 f'<p>{esc(t("did_you_mean", lang))}</p><ul>' + "".join(f"<li>{self.a(r)}</li>" for r in near) + "</ul>")
         return page_html(t("not_found", lang), body, self.links, "browse")
@@ -910,12 +987,6 @@ class Renderer:
 
 def ix_lits(ix: Index, s, p) -> list:
     return ix.texts(s, p)
-
-
-def _similar(a: str, b: str) -> float:
-    import difflib
-
-    return difflib.SequenceMatcher(None, a, b).ratio()
 
 
 FACETS = {  # facet -> property paths from a measure to the grouping resource
@@ -946,16 +1017,15 @@ def fold(text: str) -> str:
 
 def search(ix: Index, query: str) -> list:
     """(resource, matching label) for every resource whose label (nl or en, alternative labels too)
-    contains every word of the query; best matches (label starts with the query) first."""
+    contains every word of the query, accents and case ignored; labels starting with it first."""
     words = fold(query).split()
-    hits = []
-    for r in ix.resources:
-        for p in (*LABEL_PROPS, SKOS + "altLabel"):
-            match = next((lbl for lbl in ix.texts(r, p) if all(w in fold(lbl.value) for w in words)), None)
-            if match is not None:
-                hits.append((not fold(match.value).startswith(" ".join(words)), fold(ix.label(r, "en")), r, match))
-                break
-    return [(r, m) for _, _, r, m in sorted(hits, key=lambda h: (h[0], h[1]))]
+    phrase, best = " ".join(words), {}
+    for r, folded, lbl in ix.searchable():
+        if all(w in folded for w in words):
+            rank = (not folded.startswith(phrase), lbl.lang != "nl")
+            if r not in best or rank < best[r][0]:
+                best[r] = (rank, lbl)
+    return [(r, m) for r, (_, m) in sorted(best.items(), key=lambda h: (h[1][0][0], fold(ix.label(h[0], "en"))))]
 
 
 # --- RDF of one resource -------------------------------------------------------------------------
@@ -973,9 +1043,6 @@ def description(ix: Index, iri: str) -> list:
             if isinstance(o, Blank):
                 todo.append(o)
     return out
-
-
-ONTOLOGY = BASE + "def"
 
 
 def rdf_bytes(ix: Index, iri: str, suffix: str) -> bytes:
@@ -1060,7 +1127,7 @@ def respond(store, path: str, params: dict, headers, max_bytes: int = 10_000_000
         q = (params.get("q") or [None])[0]
         body = r.search(q)
     else:
-        iri = ix.by_path.get(key)
+        iri = next((i for i in iri_candidates(key) if local_path(i) == key and ix.exists(i)), None)
         if iri is not None:
             if fmt != "html":
                 data = rdf_bytes(ix, iri, fmt)
