@@ -51,7 +51,8 @@ EVIDENCE = NCTS + "evidence"
 ONTOLOGY = BASE + "def"  # the ontology's IRI; its terms are ONTOLOGY + "#Name"
 RDF_TYPES = {".ttl": "text/turtle", ".nt": "application/n-triples", ".jsonld": "application/ld+json"}
 ACCEPT = {"text/html": "html", "application/xhtml+xml": "html", "text/turtle": ".ttl",
-          "application/x-turtle": ".ttl", "application/n-triples": ".nt", "application/ld+json": ".jsonld"}
+          "application/x-turtle": ".ttl", "application/n-triples": ".nt", "application/ld+json": ".jsonld",
+          "application/json": ".jsonld"}
 MAX_SEARCH = 200  # characters of a search query
 MAX_INDEX = 5000  # entries of the A-Z list on the server (the static site lists all)
 
