@@ -420,10 +420,16 @@ class Links:
         start = posixpath.dirname(f"{self.lang}/{self.here}.html")
         return urllib.parse.quote(posixpath.relpath(target, start or "."))
 
-    def term(self, iri: str) -> str:
-        """A link for any IRI: the local page of a project IRI, the IRI itself otherwise."""
+    def term(self, iri: str) -> str | None:
+        """A link for any IRI: the local page of a project IRI, an http(s) IRI itself, else None
+        (an IRI such as ``javascript:…`` in a user's data is shown, never linked)."""
         key = local_path(iri)
-        return self.page(key) if key is not None else iri
+        return self.page(key) if key is not None else iri if web_link(iri) else None
+
+
+def web_link(text: str) -> bool:
+    """True for an http(s) URL without spaces: the only external links a page makes."""
+    return text.lower().startswith(("https://", "http://")) and not any(c.isspace() for c in text)
 
 
 # --- HTML building blocks ----------------------------------------------------------------------
@@ -452,8 +458,8 @@ button{padding:.3em .8em;font-size:1em}ul.tree ul{border-left:1px dotted var(--l
 [aria-current]{font-weight:700;text-decoration:none}
 footer{border-top:1px solid var(--line);padding:.6em 1.2em;color:var(--muted);font-size:.9em}
 """
-CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; "
-       "base-uri 'none'; frame-ancestors 'none'")
+CSP_META = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; base-uri 'none'"
+CSP = CSP_META + "; frame-ancestors 'none'"  # no script at all, on the server and in the static site
 
 
 def badge(kind: str, lang: str) -> str:
@@ -468,7 +474,7 @@ CURATOR_SENTENCE = re.compile(r"(?:(?<=^)|(?<=[.;:]\s)|(?<=\())\s*(?:naar het oo
 
 def lit_html(lit: Lit) -> str:
     """A literal as text (escaped); an http(s) URL as a link; sentences of the curator's judgement marked."""
-    if lit.value.startswith(("https://", "http://")) and " " not in lit.value:
+    if web_link(lit.value):
         text = f'<a href="{esc(lit.value)}">{esc(lit.value)}</a>'
     else:
         text, last = [], 0
@@ -500,6 +506,7 @@ def page_html(title: str, body: str, links: Links, key: str, alternates: bool = 
         if alternates else ""
     return (f'<!doctype html>\n<html lang="{lang}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f'<meta http-equiv="Content-Security-Policy" content="{CSP_META}">'
             f'<title>{esc(title)} · ncts-graph</title><style>{CSS}</style>{alt}</head><body>'
             f'<a class="skip" href="#main">{esc(t("skip", lang))}</a>'
             f'<header><p class="brand"><a href="{esc(links.page("browse"))}">ncts-graph</a></p>'
@@ -520,8 +527,8 @@ class Renderer:
 
     def a(self, iri: str) -> str:
         """A link to a resource, with its label (escaped)."""
-        name = self.label(iri)
-        return f'<a href="{esc(self.links.term(iri))}">{esc(name)}</a>'
+        name, href = self.label(iri), self.links.term(iri)
+        return f'<a href="{esc(href)}">{esc(name)}</a>' if href else f"<code>{esc(name)}</code>"
 
     def value(self, term, depth: int = 0, prop: str | None = None) -> str:
         if isinstance(term, Lit):
@@ -541,7 +548,7 @@ class Renderer:
         span = self.validity(iri)
         if span:
             bits.append(f'{esc(t("validity", self.lang)).lower()} {span}')
-        for reg in self.ix.texts(iri, NCTS + "identifierSource"):
+        for reg in (r for r in self.ix.texts(iri, NCTS + "identifierSource") if web_link(r.value)):
             bits.append(f'<a href="{esc(reg.value)}">{esc(t("register", self.lang))}</a>')
         return f' <span class="muted">({"; ".join(bits)})</span>' if bits else ""
 
@@ -608,12 +615,13 @@ class Renderer:
     def legal_section(self, iri: str) -> str:
         ix, lang = self.ix, self.lang
         ids = ix.texts(iri, PREFIXES["eli"] + "id_local")
-        regs = ix.texts(iri, NCTS + "identifierSource")
+        regs = [r for r in ix.texts(iri, NCTS + "identifierSource") if web_link(r.value)]
         span = self.validity(iri)
         status = ix.objects(iri, NCTS + "legalStatus")
         if not (ids or regs or span or status):
             return ""
-        also = [o for o in ix.objects(iri, RDFS + "seeAlso") if isinstance(o, str) and o not in {r.value for r in regs}]
+        also = [o for o in ix.objects(iri, RDFS + "seeAlso") if isinstance(o, str) and web_link(o)
+                and o not in {r.value for r in regs}]
         rows = []
         if ids:
             rows.append(f'<tr><th scope="row">{esc(t("identifier", lang))}</th><td>{", ".join(esc(i.value) for i in ids)}</td></tr>')

@@ -263,6 +263,7 @@ def test_labels_with_markup_are_escaped(tmp_path):
         assert b"&lt;script&gt;" in body and b"<script" not in body
     _, _, body, _ = respond(store, "/measure/escape-test", {"lang": ["en"]}, {})
     assert b"&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; &quot;quoted&quot;" in body
+    assert b'href="javascript' not in body.lower() and b"<code>javascript:alert(1)</code>" in body  # shown, not linked
 
 
 # --- the static site ------------------------------------------------------------------------------------
