@@ -486,7 +486,7 @@ def lit_html(lit: Lit) -> str:
     return f'<span lang="{esc(lit.lang)}">{text}</span>' if lit.lang else text
 
 
-def page_html(title: str, body: str, links: Links, key: str, alternates: bool = False) -> str:
+def page_html(title: str, body: str, links: Links, key: str, alternates: bool = False, query: str = "") -> str:
     lang = links.lang
     nav = [(t("browse", lang), links.page("browse")), (t("ontology", lang), links.page("def")),
            (t("index" if links.static else "search", lang), links.page("search"))]
@@ -500,7 +500,7 @@ def page_html(title: str, body: str, links: Links, key: str, alternates: bool = 
                     for other in LANGS)
     search = "" if links.static else (
         f'<form class="search" role="search" action="/search" method="get"><label for="q">{esc(t("search_label", lang))}</label>'
-        f'<input id="q" name="q" type="search" maxlength="{MAX_SEARCH}"><input type="hidden" name="lang" value="{lang}">'
+        f'<input id="q" name="q" type="search" maxlength="{MAX_SEARCH}" value="{esc(query[:MAX_SEARCH])}"><input type="hidden" name="lang" value="{lang}">'
         f'<button type="submit">{esc(t("search", lang))}</button></form>')
     alt = "".join(f'<link rel="alternate" type="{m}" href="{esc(links.data(key, s))}">' for s, m in RDF_TYPES.items()) \
         if alternates else ""
@@ -960,7 +960,7 @@ class Renderer:
                 head = t("results_for" if hits else "no_results", lang)
                 body += (f'<h2 id="results">{esc(head)} “{esc(query)}” ({len(hits)})</h2><ul>'
                          + "".join(self.index_entry(r, matched) for r, matched in hits) + "</ul>")
-                return page_html(title, body, self.links, "search")
+                return page_html(title, body, self.links, "search", query=query)
         entries = sorted(self.ix.resources, key=lambda r: fold(self.label(r)))
         shown = entries if self.links.static else entries[:MAX_INDEX]  # the server's page stays small
         body += f'<h2 id="all">{esc(t("index", lang))} ({len(entries)})</h2><ul>' + "".join(

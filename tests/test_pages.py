@@ -259,8 +259,8 @@ def test_labels_with_markup_are_escaped(tmp_path):
             text = body.decode()
             assert status == 200
             assert "<script" not in text and "<img" not in text and "<b>bold" not in text and "<h1>breaker" not in text
-        _, _, body, _ = respond(store, "/search", {"lang": [lang], "q": ["<script>"]}, {})
-        assert b"&lt;script&gt;" in body and b"<script" not in body
+        _, _, body, _ = respond(store, "/search", {"lang": [lang], "q": ['"><script>']}, {})
+        assert b'value="&quot;&gt;&lt;script&gt;"' in body and b"<script" not in body  # the query stays in the field
     _, _, body, _ = respond(store, "/measure/escape-test", {"lang": ["en"]}, {})
     assert b"&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; &quot;quoted&quot;" in body
     assert b'href="javascript' not in body.lower() and b"<code>javascript:alert(1)</code>" in body  # shown, not linked
