@@ -220,7 +220,11 @@ class Index:
         return self._resources
 
     def exists(self, iri: str) -> bool:
-        return bool(self.out.get(iri)) or bool(self.inc.get(iri))
+        """True if the store mentions the IRI (False for text that is no valid IRI, e.g. from a URL's %20)."""
+        try:
+            return bool(self.out.get(iri)) or bool(self.inc.get(iri))
+        except ValueError:
+            return False
 
     def kinds(self) -> dict:
         """Project class -> number of project resources of that class."""

@@ -122,6 +122,9 @@ def test_unknown_iri_is_a_404_page(site):
     assert b"<h1>Not found</h1>" in body and b"https://w3id.org/ncts-graph/measure/uitreisverbodd" in body
     assert b'href="/measure/uitreisverbod?lang=en"' in body  # the nearest IRI is offered
     assert get(port, "/browse/nothing")[0] == 404
+    for bad in ("/measure/%00", "/measure/a%20b", "/def/%22%3E", "/measure/%3Cx%3E.ttl", "/legal/" + "x" * 3000):
+        status, head, body = get(port, bad)  # no valid IRI at all: still a 404 page, never an error
+        assert status == 404 and head["content-type"].startswith("text/html"), bad
     assert get(port, "/measure/uitreisverbodd.ttl")[0] == 404
 
 
