@@ -112,7 +112,7 @@ TEXT = {
     "from_date": ("vanaf", "from"), "until": ("tot", "until"), "register": ("officieel register", "official register"),
     "identifier": ("Identificatie", "Identifier"), "status": ("Status", "Status"),
     "data": ("Deze bron als data", "This resource as data"),
-    "types": ("Soort", "Kind"), "iri": ("IRI", "IRI"),
+    "types": ("Soort", "Kind"), "hierarchy": ("Plaats in het schema", "Place in the scheme"), "iri": ("IRI", "IRI"),
     "domain_of": ("Eigenschappen met dit domein", "Properties with this domain"),
     "range_of": ("Eigenschappen met dit bereik", "Properties with this range"),
     "shapes": ("SHACL-vormen die gelden", "SHACL shapes that apply"),
@@ -460,6 +460,7 @@ dl.nested{margin:0}dl.nested dt{font-weight:600;display:inline}dl.nested dd{disp
 form.search{display:flex;gap:.4em;align-items:center}input[type=search]{padding:.3em;font-size:1em;min-width:14em}
 button{padding:.3em .8em;font-size:1em}ul.tree ul{border-left:1px dotted var(--line);margin-left:.4em}
 [aria-current]{font-weight:700;text-decoration:none}
+.crumbs ol{list-style:none;margin:.3em 0;padding:0;display:flex;flex-wrap:wrap}.crumbs li+li:before{content:"›";padding:0 .4em}
 footer{border-top:1px solid var(--line);padding:.6em 1.2em;color:var(--muted);font-size:.9em}
 """
 CSP_META = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; base-uri 'none'"
@@ -586,6 +587,7 @@ class Renderer:
         head = (f'<h1>{esc(self.label(iri))}</h1><p class="iri">{esc(t("iri", lang))}: <code>{esc(iri)}</code></p>')
         if types:
             head += f'<p>{esc(t("types", lang))}: ' + ", ".join(self.a(c) for c in sorted(types)) + "</p>"
+        head += self.hierarchy(iri)
         if ix.is_true(iri, NCTS + "curatorSupplied"):
             head += f'<p class="curator-box"><strong>{esc(t("curator_supplied", lang))}</strong></p>'
         if ix.is_true(iri, NCTS + "identifiedByCurator"):
@@ -595,6 +597,24 @@ class Renderer:
                     self.ontology_section(iri), self.incoming_section(iri), self.cite_section(iri),
                     self.data_section(key)]
         return page_html(self.label(iri), "".join(sections), self.links, key, alternates=True)
+
+    def hierarchy(self, iri: str) -> str:
+        """A concept's place in its scheme, as Skosmos shows it: scheme › broader › … › this concept."""
+        ix, chain, node = self.ix, [], iri
+        while len(chain) < 12:
+            broader = [b for b in ix.objects(node, SKOS + "broader") if isinstance(b, str)]
+            if not broader or broader[0] in chain or broader[0] == iri:
+                break
+            node = broader[0]
+            chain.insert(0, node)
+        scheme = next((s for s in (*ix.objects(node, SKOS + "topConceptOf"), *ix.objects(iri, SKOS + "inScheme"))
+                       if isinstance(s, str)), None)
+        if scheme is None and not chain:
+            return ""
+        crumbs = ([f'<li><a href="{esc(self.links.page(scheme_key(scheme)))}">{esc(self.label(scheme))}</a></li>']
+                  if scheme else []) + [f"<li>{self.a(c)}</li>" for c in chain]
+        crumbs.append(f'<li aria-current="page">{esc(self.label(iri))}</li>')
+        return f'<nav class="crumbs" aria-label="{esc(t("hierarchy", self.lang))}"><ol>{"".join(crumbs)}</ol></nav>'
 
     def texts_section(self, iri: str) -> str:
         rows = []

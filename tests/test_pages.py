@@ -236,6 +236,10 @@ def test_browse_facets_and_scheme_trees(site):
     assert re.search(r'href="/threat/rechts-extremisme\?lang=en">[^<]*</a><ul><li><a href="/threat/accelerationisme', tree), \
         "accelerationism is shown under right-wing extremism"
     assert re.search(r'href="/threat/alleenhandelende-daders\?lang=en">[^<]*</a><ul><li><a href="/threat/pgee', tree)
+    concept = page_text(port, "/threat/accelerationisme?lang=en")  # its place in the scheme, as Skosmos shows it
+    assert re.search(r'<nav class="crumbs"[^>]*><ol><li><a href="/browse/scheme/threats\?lang=en">Threats</a></li>'
+                     r'<li><a href="/threat/terrorisme-en-gewelddadig-extremisme\?lang=en">.*?</li><li><a href="/threat/'
+                     r'rechts-extremisme\?lang=en">.*?</li><li aria-current="page">Accelerationism</li></ol></nav>', concept)
 
 
 def test_search_finds_labels_in_both_languages(site):
@@ -392,6 +396,10 @@ def test_browse_open_measure_follow_partner_back_offline_and_accessible(site):
             page.screenshot(path=str(ARTIFACTS / "pages-partner.png"), full_page=True)
             page.go_back()
             page.wait_for_url(measure_url)
+            page.goto(f"{base}/threat/accelerationisme?lang=nl")
+            assert axe_violations(page) == []
+            page.goto(f"{base}/browse/scheme/threats?lang=en")
+            assert axe_violations(page) == []
             page.goto(f"{base}/def/Measure?lang=en")
             assert axe_violations(page) == []
             page.screenshot(path=str(ARTIFACTS / "pages-class.png"), full_page=True)
