@@ -112,6 +112,8 @@ TEXT = {
     "from_date": ("vanaf", "from"), "until": ("tot", "until"), "register": ("officieel register", "official register"),
     "identifier": ("Identificatie", "Identifier"), "status": ("Status", "Status"),
     "data": ("Deze bron als data", "This resource as data"),
+    "named_graph": ("Benoemde graaf", "Named graph"), "defines": ("Beschrijft", "Describes"),
+    "graphs": ("Benoemde grafen (een per bestand)", "Named graphs (one per file)"),
     "types": ("Soort", "Kind"), "hierarchy": ("Plaats in het schema", "Place in the scheme"), "iri": ("IRI", "IRI"),
     "domain_of": ("Eigenschappen met dit domein", "Properties with this domain"),
     "range_of": ("Eigenschappen met dit bereik", "Properties with this range"),
@@ -191,7 +193,7 @@ class Index:
         self.inc = _Adjacency(self._object_pairs)
         self.shapes = shapes
         self._labels: dict = {}
-        self._resources = self._search = self._kinds = None
+        self._resources = self._search = self._kinds = self._graphs = None
         meta = dict(self.out.get(ONTOLOGY, []))
         self.version = getattr(meta.get(OWL + "versionInfo"), "value", "")
         self.version_iri = meta.get(OWL + "versionIRI", "")
@@ -218,6 +220,12 @@ class Index:
                                  f"FILTER(isIRI(?r) && STRSTARTS(STR(?r), \"{BASE}\")) }}")
             self._resources = sorted(r for (r,) in found if local_path(r))
         return self._resources
+
+    def graphs(self) -> set:
+        """The store's named graphs (one per bundled file)."""
+        if self._graphs is None:
+            self._graphs = {g.value for g in self.store.named_graphs() if hasattr(g, "value")}
+        return self._graphs
 
     def exists(self, iri: str) -> bool:
         """True if the store mentions the IRI (False for text that is no valid IRI, e.g. from a URL's %20)."""
@@ -899,6 +907,19 @@ class Renderer:
                 f"<td>{'<br>'.join(cons)}</td><td>{esc(severity)}</td>"
                 f"<td>{lit_html(msgs[0]) if msgs else ''}</td></tr>")
 
+    def named_graph(self, name: str) -> str:
+        """A named graph (one file of the data): what it defines, and its triples as data."""
+        import pyoxigraph as ox
+
+        lang, key = self.lang, local_path(name)
+        subjects = sorted({q.subject.value for q in self.ix.store.quads_for_pattern(None, None, None, ox.NamedNode(name))
+                           if isinstance(q.subject, ox.NamedNode)}, key=lambda x: self.label(x).lower())
+        items = "".join(f'<li>{self.a(x)} <code class="muted">{esc(compact(x))}</code></li>' for x in subjects)
+        body = (f'<h1>{esc(t("named_graph", lang))}: {esc(key[len("graph/"):])}</h1><p class="iri">{esc(t("iri", lang))}: '
+                f'<code>{esc(name)}</code></p><section aria-labelledby="defines"><h2 id="defines">'
+                f'{esc(t("defines", lang))} ({len(subjects)})</h2><ul>{items}</ul></section>{self.data_section(key)}')
+        return page_html(f'{t("named_graph", lang)} {key}', body, self.links, key, alternates=True)
+
     # --- browse and search ----------------------------------------------------------------------
     def browse(self) -> str:
         ix, lang = self.ix, self.lang
@@ -911,7 +932,10 @@ class Renderer:
         body = (f'<h1>{esc(t("browse", lang))}</h1><p>{esc(t("browse_intro", lang))}</p>'
                 f'<section aria-labelledby="facets"><h2 id="facets">{esc(t("measures_by", lang))} …</h2><ul>{facets}</ul></section>'
                 f'<section aria-labelledby="schemes"><h2 id="schemes">{esc(t("schemes", lang))}</h2><ul>{schemes}</ul></section>'
-                f'<section aria-labelledby="kinds"><h2 id="kinds">{esc(t("kinds", lang))}</h2><ul>{kind_items}</ul></section>')
+                f'<section aria-labelledby="kinds"><h2 id="kinds">{esc(t("kinds", lang))}</h2><ul>{kind_items}</ul></section>'
+                f'<section aria-labelledby="graphs"><h2 id="graphs">{esc(t("graphs", lang))}</h2><ul>'
+                + "".join(f'<li><a href="{esc(self.links.page(local_path(g)))}">{esc(local_path(g)[6:])}</a></li>'
+                          for g in sorted(ix.graphs()) if g.startswith(BASE + "graph/")) + "</ul></section>")
         return page_html(t("browse", lang), body, self.links, "browse")
 
     def facet(self, name: str) -> str:
@@ -1086,11 +1110,61 @@ def rdf_bytes(ix: Index, iri: str, suffix: str) -> bytes:
     described = description(ix, iri)
     if iri == ONTOLOGY:
         described += [t for term in ix.resources if term.startswith(NCTS) for t in description(ix, term)]
-    triples = [ox.Triple(_to_ox(s), _to_ox(p), _to_ox(o)) for s, p, o in described]
+    return serialise([ox.Triple(_to_ox(s), _to_ox(p), _to_ox(o)) for s, p, o in described], suffix)
+
+
+def graph_bytes(ix: Index, name: str, suffix: str) -> bytes:
+    """The triples of one named graph (one file of the bundled data: ``…/graph/data/partners``)."""
+    import pyoxigraph as ox
+
+    quads = ix.store.quads_for_pattern(None, None, None, ox.NamedNode(name))
+    return serialise([ox.Triple(q.subject, q.predicate, q.object) for q in quads], suffix)
+
+
+def serialise(triples: list, suffix: str) -> bytes:
+    """Oxigraph's serialisers; Turtle with the project's prefixes that the triples use."""
+    import pyoxigraph as ox
+
     fmt = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".jsonld": ox.RdfFormat.JSON_LD}[suffix]
-    used = {x for tr in described for x in tr if isinstance(x, str)}
-    prefixes = {p: ns for p, ns in PREFIXES.items() if any(v.startswith(ns) for v in used)} if suffix == ".ttl" else None
+    prefixes = None
+    if suffix == ".ttl":
+        used = {x.value for tr in triples for x in (tr.subject, tr.predicate, tr.object) if isinstance(x, ox.NamedNode)}
+        prefixes = {p: ns for p, ns in PREFIXES.items() if any(v.startswith(ns) for v in used)}
     return ox.serialize(triples, format=fmt, prefixes=prefixes)
+
+
+# --- one page or data file by its key (the path without the leading slash), on the server and in the site ---
+
+def key_iri(ix: Index, key: str) -> str | None:
+    """The resource (or named graph) a page key stands for, if the store has it."""
+    if key.startswith("graph/"):
+        return BASE + key if BASE + key in ix.graphs() else None
+    return next((i for i in iri_candidates(key) if local_path(i) == key and ix.exists(i)), None)
+
+
+def render_page(r: "Renderer", key: str, query: str | None = None) -> str | None:
+    """The HTML of the page ``key``, or None if there is no such page."""
+    if key == "browse":
+        return r.browse()
+    if key.startswith("browse/") and key[7:] in FACETS:
+        return r.facet(key[7:])
+    if key.startswith("browse/scheme/"):
+        scheme = next((s for s in r.schemes() if scheme_key(s) == key), None)
+        return r.scheme_tree(scheme) if scheme else None
+    if key == "search":
+        return r.search(query)
+    iri = key_iri(r.ix, key)
+    if iri is None:
+        return None
+    return r.named_graph(iri) if key.startswith("graph/") else r.resource(iri)
+
+
+def data_of(ix: Index, key: str, suffix: str) -> bytes | None:
+    """The RDF of the resource or named graph ``key`` in the syntax of ``suffix``, or None."""
+    iri = key_iri(ix, key)
+    if iri is None:
+        return None
+    return graph_bytes(ix, iri, suffix) if key.startswith("graph/") else rdf_bytes(ix, iri, suffix)
 
 
 # --- HTTP: what ncts serve answers -------------------------------------------------------------------
@@ -1131,7 +1205,7 @@ def handles(path: str) -> bool:
     return first in ROUTED or first.rsplit(".", 1)[0] in ROUTED  # /def.ttl
 
 
-ROUTED = {"browse", "search", "def"} | {ns[len(BASE):].strip("/").split("/")[0] for ns in PREFIXES.values()
+ROUTED = {"browse", "search", "def", "graph"} | {ns[len(BASE):].strip("/").split("/")[0] for ns in PREFIXES.values()
                                          if ns.startswith(BASE) and ns != NCTS}
 
 
@@ -1147,27 +1221,18 @@ def respond(store, path: str, params: dict, headers, max_bytes: int = 10_000_000
     fmt = choose_format(headers.get("Accept"))
     if suffix:
         key, fmt = key[: -len(suffix)], ("html" if suffix == ".html" else suffix)
-    status, body, ctype, extra = 200, None, "text/html; charset=utf-8", {}
+    status, ctype, extra = 200, "text/html; charset=utf-8", {}
     r = Renderer(ix, Links(lang))
-    if key == "browse":
-        body = r.browse()
-    elif key.startswith("browse/") and key[7:] in FACETS:
-        body = r.facet(key[7:])
-    elif key.startswith("browse/scheme/"):
-        scheme = next((s for s in r.schemes() if scheme_key(s) == key), None)
-        body = r.scheme_tree(scheme) if scheme else None
-    elif key == "search":
-        q = (params.get("q") or [None])[0]
-        body = r.search(q)
+    if fmt != "html":
+        data = data_of(ix, key, fmt)
+        if data is not None:
+            return 200, f"{RDF_TYPES[fmt]}; charset=utf-8", data, {"Vary": "Accept"}
+        body = None
     else:
-        iri = next((i for i in iri_candidates(key) if local_path(i) == key and ix.exists(i)), None)
-        if iri is not None:
-            if fmt != "html":
-                data = rdf_bytes(ix, iri, fmt)
-                return 200, f"{RDF_TYPES[fmt]}; charset=utf-8", data, {"Vary": "Accept"}
-            body = r.resource(iri)
-            extra = {"Link": ", ".join(f'</{urllib.parse.quote(key)}{s}>; rel="alternate"; type="{m}"'
-                                       for s, m in RDF_TYPES.items())}
+        body = render_page(r, key, (params.get("q") or [None])[0])
+    if body is not None and key_iri(ix, key):
+        extra = {"Link": ", ".join(f'</{urllib.parse.quote(key)}{s}>; rel="alternate"; type="{m}"'
+                                   for s, m in RDF_TYPES.items())}
     if body is None:
         status, body = 404, r.not_found(key)
     data = body.encode("utf-8")
@@ -1185,7 +1250,13 @@ def site_pages(ix: Index) -> list[str]:
     """Keys of every page of the site (resources, browse, facets, schemes, search/index)."""
     r = Renderer(ix, Links("nl"))
     return (["browse", "search"] + [f"browse/{f}" for f in FACETS] + [scheme_key(s) for s in r.schemes()]
-            + [local_path(i) for i in ix.resources])
+            + [local_path(i) for i in ix.resources] + data_keys(ix, graphs_only=True))
+
+
+def data_keys(ix: Index, graphs_only: bool = False) -> list[str]:
+    """Keys of every page with data files: the named graphs (and the resources)."""
+    graphs = [local_path(g) for g in sorted(ix.graphs()) if g.startswith(BASE + "graph/")]
+    return graphs if graphs_only else [local_path(i) for i in ix.resources] + graphs
 
 
 def write_site(out_dir, store=None) -> dict:
@@ -1203,25 +1274,14 @@ def write_site(out_dir, store=None) -> dict:
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=parent))
     counts = {"pages": 0, "data": 0}
     try:
-        by_iri = {local_path(i): i for i in ix.resources}
         for lang in LANGS:
             for key in site_pages(ix):
-                r = Renderer(ix, Links(lang, static=True, here=key))
-                if key in by_iri:
-                    text = r.resource(by_iri[key])
-                elif key == "browse":
-                    text = r.browse()
-                elif key == "search":
-                    text = r.search(None)
-                elif key.startswith("browse/scheme/"):
-                    text = r.scheme_tree(next(s for s in r.schemes() if scheme_key(s) == key))
-                else:
-                    text = r.facet(key[7:])
-                _write(tmp / lang / f"{key}.html", text.encode("utf-8"))
+                page = render_page(Renderer(ix, Links(lang, static=True, here=key)), key)
+                _write(tmp / lang / f"{key}.html", page.encode("utf-8"))
                 counts["pages"] += 1
-        for key, iri in by_iri.items():
+        for key in data_keys(ix):
             for suffix in RDF_TYPES:
-                _write(tmp / f"{key}{suffix}", rdf_bytes(ix, iri, suffix))
+                _write(tmp / f"{key}{suffix}", data_of(ix, key, suffix))
                 counts["data"] += 1
         _write(tmp / "index.html", _home().encode("utf-8"))
         (tmp / MARKER).write_text("written by `ncts docs`; the whole folder is replaced on the next run\n")

@@ -115,6 +115,22 @@ def test_ontology_terms_dereference_at_def(site):
     assert status == 200 and b'href="/def/Measure?lang=en"' in body and b'id="Measure"' in body
 
 
+def test_named_graphs_dereference_as_their_file(site, index):
+    import pyoxigraph as ox
+
+    port, _ = site
+    name = BASE + "graph/data/partners"
+    in_store = {str(q.subject) + str(q.predicate) + str(q.object)
+                for q in index.store.quads_for_pattern(None, None, None, ox.NamedNode(name))}
+    status, head, body = get(port, "/graph/data/partners", {"Accept": "text/turtle"})
+    assert status == 200 and head["content-type"].startswith("text/turtle")
+    parsed = {str(t.subject) + str(t.predicate) + str(t.object) for t in ox.parse(body, format=ox.RdfFormat.TURTLE)}
+    assert len(parsed) == len(in_store) > 500  # every triple of the file (blank node labels differ)
+    text = page_text(port, "/graph/data/partners?lang=en")
+    assert 'href="/partner/nctv?lang=en"' in text and 'href="/graph/data/partners.ttl"' in text
+    assert 'href="/graph/data/partners?lang=en"' in page_text(port, "/browse?lang=en")
+
+
 def test_unknown_iri_is_a_404_page(site):
     port, _ = site
     status, head, body = get(port, "/measure/uitreisverbodd?lang=en")
