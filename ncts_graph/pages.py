@@ -447,32 +447,61 @@ def web_link(text: str) -> bool:
 # --- HTML building blocks ----------------------------------------------------------------------
 
 CSS = """
-:root{--fg:#1b1b1b;--muted:#4a4a4a;--link:#0b4f9c;--bg:#fff;--line:#c8c8c8;--cur-bg:#fff1c2;--cur-fg:#5a3d00;
---src-bg:#e3f1e3;--src-fg:#1d4d1d}
-*{box-sizing:border-box}body{margin:0;font:16px/1.5 system-ui,sans-serif;color:var(--fg);background:var(--bg)}
-a{color:var(--link);text-decoration:underline}a:focus,button:focus,input:focus{outline:3px solid #f2a900;outline-offset:2px}
-.skip{position:absolute;left:-999px;top:0;background:#fff;padding:.5em}.skip:focus{left:.5em}
+:root{--fg:#1b1b1b;--muted:#4a4a4a;--link:#0b4f9c;--bg:#fff;--line:#c8c8c8;--cur-bg:#fff1c2;--cur-fg:#5a3d00;--src-bg:#e3f1e3;--src-fg:#1d4d1d}
+*{box-sizing:border-box}
+body{margin:0;font:16px/1.5 system-ui,sans-serif;color:var(--fg);background:var(--bg)}
+a{color:var(--link);text-decoration:underline}
+a:focus,button:focus,input:focus{outline:3px solid #f2a900;outline-offset:2px}
+.skip{position:absolute;left:-999px;top:0;background:#fff;padding:.5em}
+.skip:focus{left:.5em}
 header{display:flex;flex-wrap:wrap;gap:1em;align-items:center;padding:.6em 1.2em;border-bottom:1px solid var(--line)}
-header ul{list-style:none;margin:0;padding:0;display:flex;gap:1em}.brand{font-weight:700;margin:0}
-main{max-width:70em;padding:1em 1.2em}h1{font-size:1.6em;margin:.3em 0}h2{font-size:1.25em;margin-top:1.6em}
-table{border-collapse:collapse;width:100%;margin:.5em 0}th,td{text-align:left;vertical-align:top;padding:.35em .5em;border-top:1px solid var(--line)}
-th{font-weight:600}th[scope=row]{width:16em}td ul,dd ul{margin:0;padding-left:1.1em}caption{text-align:left;font-weight:600;padding:.3em 0}
-.iri,.muted{color:var(--muted);font-size:.9em;word-break:break-all}code{font-size:.92em}
+header ul{list-style:none;margin:0;padding:0;display:flex;gap:1em}
+.brand{font-weight:700;margin:0}
+main{max-width:70em;padding:1em 1.2em}
+h1{font-size:1.6em;margin:.3em 0}
+h2{font-size:1.25em;margin-top:1.6em}
+table{border-collapse:collapse;width:100%;margin:.5em 0}
+th,td{text-align:left;vertical-align:top;padding:.35em .5em;border-top:1px solid var(--line)}
+th{font-weight:600}
+th[scope=row]{width:16em}
+td ul,dd ul{margin:0;padding-left:1.1em}
+caption{text-align:left;font-weight:600;padding:.3em 0}
+.iri,.muted{color:var(--muted);font-size:.9em;word-break:break-all}
+code{font-size:.92em}
 .badge{display:inline-block;font-size:.78em;font-weight:600;padding:0 .4em;border-radius:.3em;margin-left:.3em;border:1px solid}
-.cur{background:var(--cur-bg);color:var(--cur-fg);border-color:#b58a00}.src{background:var(--src-bg);color:var(--src-fg);border-color:#4d8a4d}
+.cur{background:var(--cur-bg);color:var(--cur-fg);border-color:#b58a00}
+.src{background:var(--src-bg);color:var(--src-fg);border-color:#4d8a4d}
 .cur-text{background:var(--cur-bg);color:var(--cur-fg);border-bottom:2px solid #b58a00}
 .curator-box{background:var(--cur-bg);color:var(--cur-fg);border-left:5px solid #b58a00;padding:.5em 1em;margin:.8em 0}
 blockquote{margin:.4em 0;padding:.3em 1em;border-left:4px solid #4d8a4d;background:#f4faf4}
-.quote{margin:1em 0}.cite p{background:#f5f5f5;padding:.6em 1em;margin:.4em 0}
-dl.nested{margin:0}dl.nested dt{font-weight:600;display:inline}dl.nested dd{display:inline;margin:0 .8em 0 .3em}
-form.search{display:flex;gap:.4em;align-items:center}input[type=search]{padding:.3em;font-size:1em;min-width:14em}
-button{padding:.3em .8em;font-size:1em}ul.tree ul{border-left:1px dotted var(--line);margin-left:.4em}
+.quote{margin:1em 0}
+.cite p{background:#f5f5f5;padding:.6em 1em;margin:.4em 0}
+dl.nested{margin:0}
+dl.nested dt{font-weight:600;display:inline}
+dl.nested dd{display:inline;margin:0 .8em 0 .3em}
+form.search{display:flex;gap:.4em;align-items:center}
+input[type=search]{padding:.3em;font-size:1em;min-width:14em}
+button{padding:.3em .8em;font-size:1em}
+ul.tree ul{border-left:1px dotted var(--line);margin-left:.4em}
 [aria-current]{font-weight:700;text-decoration:none}
-.crumbs ol{list-style:none;margin:.3em 0;padding:0;display:flex;flex-wrap:wrap}.crumbs li+li:before{content:"›";padding:0 .4em}
+.crumbs ol{list-style:none;margin:.3em 0;padding:0;display:flex;flex-wrap:wrap}
+.crumbs li+li:before{content:"›";padding:0 .4em}
 footer{border-top:1px solid var(--line);padding:.6em 1.2em;color:var(--muted);font-size:.9em}
 """
 CSP_META = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; base-uri 'none'"
 CSP = CSP_META + "; frame-ancestors 'none'"  # no script at all, on the server and in the static site
+
+
+def section(ident: str, heading: str, inner: str, cls: str = "") -> str:
+    """A labelled section: ``heading`` (HTML) is its h2 and its accessible name."""
+    attr = f' class="{cls}"' if cls else ""
+    return f'<section{attr} aria-labelledby="{ident}"><h2 id="{ident}">{heading}</h2>{inner}</section>'
+
+
+def table(columns: list, rows: list) -> str:
+    """A table with column headers (escaped text) over rows of ready HTML."""
+    head = "".join(f'<th scope="col">{esc(c)}</th>' for c in columns)
+    return f'<table><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
 
 
 def badge(kind: str, lang: str) -> str:
@@ -633,16 +662,15 @@ class Renderer:
                             f'</th><td>{lit_html(lit)}</td></tr>')
         if not rows:
             return ""
-        return (f'<section aria-labelledby="labels"><h2 id="labels">{esc(t("labels", self.lang))}</h2>'
-                f'<table><tbody>{"".join(rows)}</tbody></table></section>')
+        return section("labels", esc(t("labels", self.lang)), f'<table><tbody>{"".join(rows)}</tbody></table>')
 
     def notes_section(self, iri: str) -> str:
         notes = [o for p in sorted(NOTE_PROPS) for o in self.ix.texts(iri, p)]
         if not notes:
             return ""
         items = "".join(f"<li>{lit_html(n)}</li>" for n in notes)
-        return (f'<section class="curator-box" aria-labelledby="notes"><h2 id="notes">{esc(t("notes", self.lang))}'
-                f'{badge("curator", self.lang)}</h2><ul>{items}</ul></section>')
+        heading = esc(t("notes", self.lang)) + badge("curator", self.lang)
+        return section("notes", heading, f"<ul>{items}</ul>", cls="curator-box")
 
     def legal_section(self, iri: str) -> str:
         ix, lang = self.ix, self.lang
@@ -667,8 +695,7 @@ class Renderer:
         if also:
             rows.append(f'<tr><th scope="row">{esc(self.label(RDFS + "seeAlso"))}</th><td>'
                         + ", ".join(f'<a href="{esc(a)}">{esc(a)}</a>' for a in also) + "</td></tr>")
-        return (f'<section aria-labelledby="legal"><h2 id="legal">{esc(t("legal", lang))}</h2>'
-                f'<table><tbody>{"".join(rows)}</tbody></table></section>')
+        return section("legal", esc(t("legal", lang)), f'<table><tbody>{"".join(rows)}</tbody></table>')
 
     def outgoing_section(self, iri: str) -> str:
         groups: dict = defaultdict(list)
@@ -684,9 +711,8 @@ class Renderer:
             cells = "".join(f"<li>{self.value(o, 0, p)}</li>" for o in values)
             rows.append(f'<tr><th scope="row">{self.a(p)}{badge("curator", self.lang) if p in CURATOR_PROPS else ""}'
                         f'</th><td><ul>{cells}</ul></td></tr>')
-        return (f'<section aria-labelledby="out"><h2 id="out">{esc(t("outgoing", self.lang))}</h2><table>'
-                f'<thead><tr><th scope="col">{esc(t("property", self.lang))}</th><th scope="col">{esc(t("value", self.lang))}'
-                f'</th></tr></thead><tbody>{"".join(rows)}</tbody></table></section>')
+        columns = [t("property", self.lang), t("value", self.lang)]
+        return section("out", esc(t("outgoing", self.lang)), table(columns, rows))
 
     def quote_parts(self, quote):
         """(source IRI, exact literal, anchor, subjects) of a quote node."""
@@ -715,8 +741,7 @@ class Renderer:
             items.append(f'<li class="quote"><blockquote cite="{esc(source)}"><p lang="{esc(exact.lang or "nl")}">'
                          f'{esc(exact.value)}</p></blockquote><p>{esc(t("document", lang))}: {self.a(source)}{self.date(source)}'
                          f' · <a href="{esc(self.source_link(source, anchor))}">{esc(t("read_in_source", lang))}</a>{about}</p></li>')
-        return (f'<section aria-labelledby="quotes"><h2 id="quotes">{esc(t("quotes", lang))}{badge("stated", lang)}</h2>'
-                f'<ul>{"".join(items)}</ul></section>')
+        return section("quotes", esc(t("quotes", lang)) + badge("stated", lang), f'<ul>{"".join(items)}</ul>')
 
     def date(self, source: str) -> str:
         dates = self.ix.texts(source, DCT + "date")
@@ -738,8 +763,8 @@ class Renderer:
                           + ", ".join(self.a(s) for s in cited if isinstance(s, str)) + "</p></li>"))
         if not items:
             return ""
-        return (f'<section aria-labelledby="docquotes"><h2 id="docquotes">{esc(t("quotes_here", self.lang))} ({len(items)})'
-                f'</h2><ul>{"".join(html_ for _, html_ in sorted(items))}</ul></section>')
+        listed = "".join(html_ for _, html_ in sorted(items))
+        return section("docquotes", f'{esc(t("quotes_here", self.lang))} ({len(items)})', f"<ul>{listed}</ul>")
 
     def incoming_section(self, iri: str) -> str:
         groups: dict = defaultdict(list)
@@ -770,9 +795,8 @@ class Renderer:
                     badge("stated", self.lang) if path[-1] in STATED_PROPS else ""
                 entries.append(f"<li>{self.a(s)}{mark}{extra}</li>")
             rows.append(f'<tr><th scope="row">{names}</th><td><ul>{"".join(entries)}</ul></td></tr>')
-        return (f'<section aria-labelledby="in"><h2 id="in">{esc(t("incoming", self.lang))}</h2><table>'
-                f'<thead><tr><th scope="col">{esc(t("property", self.lang))}</th><th scope="col">{esc(t("from", self.lang))}'
-                f'</th></tr></thead><tbody>{"".join(rows)}</tbody></table></section>')
+        columns = [t("property", self.lang), t("from", self.lang)]
+        return section("in", esc(t("incoming", self.lang)), table(columns, rows))
 
     def cite_section(self, iri: str) -> str:
         lang, ix = self.lang, self.ix
@@ -794,11 +818,12 @@ class Renderer:
                 cites.append(f'<p>{who}<cite>{esc(title.value if title else self.label(source))}</cite>{year}: '
                              f'<q lang="{esc(exact.lang or "nl")}">{esc(exact.value)}</q> {via}</p>')
             body = f'<p>{esc(t("cite_how", lang))}</p>' + "".join(cites)
-        return f'<section class="cite" aria-labelledby="cite"><h2 id="cite">{esc(t("cite", lang))}</h2>{body}</section>'
+        return section("cite", esc(t("cite", lang)), body, cls="cite")
 
     def data_section(self, key: str) -> str:
-        links = " · ".join(f'<a href="{esc(self.links.data(key, s))}" type="{m}">{s[1:]}</a>' for s, m in RDF_TYPES.items())
-        return f'<section aria-labelledby="data"><h2 id="data">{esc(t("data", self.lang))}</h2><p>{links}</p></section>'
+        links = " · ".join(f'<a href="{esc(self.links.data(key, s))}" type="{m}">{s[1:]}</a>'
+                           for s, m in RDF_TYPES.items())
+        return section("data", esc(t("data", self.lang)), f"<p>{links}</p>")
 
     # --- ontology documentation -----------------------------------------------------------------
     def ontology_section(self, iri: str) -> str:
@@ -817,7 +842,7 @@ class Renderer:
             parts.append(self.term_lists())
         if not parts:
             return ""
-        return f'<section aria-labelledby="onto"><h2 id="onto">{esc(t("ontology", lang))}</h2>{"".join(parts)}</section>'
+        return section("onto", esc(t("ontology", lang)), "".join(parts))
 
     def term_lists(self) -> str:
         ix, out = self.ix, []
@@ -847,10 +872,8 @@ class Renderer:
         if not rows:
             return ""
         lang = self.lang
-        return (f'<h3>{esc(t("shapes", lang))}</h3><table><thead><tr><th scope="col">{esc(t("shape", lang))}</th>'
-                f'<th scope="col">{esc(t("path", lang))}</th><th scope="col">{esc(t("constraints", lang))}</th>'
-                f'<th scope="col">{esc(t("severity", lang))}</th><th scope="col">{esc(t("message", lang))}</th></tr></thead>'
-                f'<tbody>{"".join(rows)}</tbody></table>')
+        columns = [t(k, lang) for k in ("shape", "path", "constraints", "severity", "message")]
+        return f'<h3>{esc(t("shapes", lang))}</h3>' + table(columns, rows)
 
     def superclasses(self, iri: str) -> list:
         seen, todo = [], [iri]
@@ -930,12 +953,12 @@ class Renderer:
         kinds = ix.kinds()
         kind_items = "".join(f"<li>{self.a(c)} ({n})</li>" for c, n in sorted(kinds.items(), key=lambda x: self.label(x[0]).lower()))
         body = (f'<h1>{esc(t("browse", lang))}</h1><p>{esc(t("browse_intro", lang))}</p>'
-                f'<section aria-labelledby="facets"><h2 id="facets">{esc(t("measures_by", lang))} …</h2><ul>{facets}</ul></section>'
-                f'<section aria-labelledby="schemes"><h2 id="schemes">{esc(t("schemes", lang))}</h2><ul>{schemes}</ul></section>'
-                f'<section aria-labelledby="kinds"><h2 id="kinds">{esc(t("kinds", lang))}</h2><ul>{kind_items}</ul></section>'
-                f'<section aria-labelledby="graphs"><h2 id="graphs">{esc(t("graphs", lang))}</h2><ul>'
-                + "".join(f'<li><a href="{esc(self.links.page(local_path(g)))}">{esc(local_path(g)[6:])}</a></li>'
-                          for g in sorted(ix.graphs()) if g.startswith(BASE + "graph/")) + "</ul></section>")
+                + section("facets", f'{esc(t("measures_by", lang))} …', f"<ul>{facets}</ul>")
+                + section("schemes", esc(t("schemes", lang)), f"<ul>{schemes}</ul>")
+                + section("kinds", esc(t("kinds", lang)), f"<ul>{kind_items}</ul>")
+                + section("graphs", esc(t("graphs", lang)), "<ul>" + "".join(
+                    f'<li><a href="{esc(self.links.page(local_path(g)))}">{esc(local_path(g)[6:])}</a></li>'
+                    for g in sorted(ix.graphs()) if g.startswith(BASE + "graph/")) + "</ul>"))
         return page_html(t("browse", lang), body, self.links, "browse")
 
     def facet(self, name: str) -> str:
