@@ -546,6 +546,8 @@ def page_html(title: str, body: str, links: Links, key: str, alternates: bool = 
         f'<button type="submit">{esc(t("search", lang))}</button></form>')
     alt = "".join(f'<link rel="alternate" type="{m}" href="{esc(links.data(key, s))}">' for s, m in RDF_TYPES.items()) \
         if alternates else ""
+    alt += "".join(f'<link rel="alternate" hreflang="{other}" href="{esc(links.page(key, other))}">'
+                   for other in LANGS if other != lang)
     return (f'<!doctype html>\n<html lang="{lang}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
             f'<meta http-equiv="Content-Security-Policy" content="{CSP_META}">'
@@ -1250,9 +1252,8 @@ def respond(store, path: str, params: dict, headers, max_bytes: int = 10_000_000
         data = data_of(ix, key, fmt)
         if data is not None:
             return 200, f"{RDF_TYPES[fmt]}; charset=utf-8", data, {"Vary": "Accept"}
-        body = None
-    else:
-        body = render_page(r, key, (params.get("q") or [None])[0])
+    # HTML: asked for, or the only form of the page (/browse asked for as Turtle); a .ttl suffix is never HTML
+    body = None if suffix in RDF_TYPES else render_page(r, key, (params.get("q") or [None])[0])
     if body is not None and key_iri(ix, key):
         extra = {"Link": ", ".join(f'</{urllib.parse.quote(key)}{s}>; rel="alternate"; type="{m}"'
                                    for s, m in RDF_TYPES.items())}

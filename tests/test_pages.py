@@ -142,6 +142,9 @@ def test_unknown_iri_is_a_404_page(site):
         status, head, body = get(port, bad)  # no valid IRI at all: still a 404 page, never an error
         assert status == 404 and head["content-type"].startswith("text/html"), bad
     assert get(port, "/measure/uitreisverbodd.ttl")[0] == 404
+    assert get(port, "/browse.ttl")[0] == 404  # a page without data has no .ttl ...
+    status, head, _ = get(port, "/browse", {"Accept": "text/turtle"})  # ... and is HTML whatever the Accept
+    assert status == 200 and head["content-type"].startswith("text/html")
 
 
 def test_language_by_parameter_and_accept_language(site):
