@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench js chromium format-checks virtuoso shacl-tests clean
+.PHONY: run test bench js chromium format-checks a11y virtuoso shacl-tests clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ chromium:
 format-checks:
 	bash scripts/install-format-checks.sh
 
+## a11y: axe-core (npm, pinned by tests/a11y/package-lock.json), the accessibility checker of the browser tests
+a11y:
+	bash scripts/install-a11y.sh
+
 ## virtuoso: Debian's virtuoso-opensource, the second real triple store of the tests (docs/stores.md)
 virtuoso:
 	bash scripts/install-virtuoso.sh
@@ -47,7 +51,7 @@ shacl-tests: $(STAMP)
 ## test: the whole test suite (hygiene, SHACL, quotes against ../shared/sources, HermiT, query library on
 ##       every engine, a real oxigraph server and a real Virtuoso, endpoint, exports in headless chromium, CLI,
 ##       W3C SHACL suite)
-test: $(STAMP) js chromium format-checks virtuoso shacl-tests
+test: $(STAMP) js chromium format-checks a11y virtuoso shacl-tests
 	$(BIN)/python -m pytest
 
 ## bench: every benchmark, each against its baseline measured in the same run
@@ -58,6 +62,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/export.py
 	$(BIN)/python benchmarks/figures.py
 	$(BIN)/python benchmarks/serve_load.py
+	$(BIN)/python benchmarks/pages.py
 
 ## figures: the README's two figures in docs/img/ (after a change to the data or to the figures)
 .PHONY: figures

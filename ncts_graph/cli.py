@@ -316,9 +316,25 @@ def serve(host, port, timeout, max_rows, max_bytes, max_query_bytes, queue, idle
     Settings(None, **limits)  # bad options are refused before the graph is loaded
     server = make_server(oxigraph_store(files, store), host, port, validate=checks, **limits)
     url = f"http://{host}:{server.server_address[1]}/"
-    click.echo(f"ncts-graph SPARQL endpoint: {url}sparql   query page: {url}   (Ctrl+C stops)", err=False)
+    click.echo(f"ncts-graph SPARQL endpoint: {url}sparql   query page: {url}   browse: {url}browse   (Ctrl+C stops)",
+               err=False)
     sys.stdout.flush()
     serve_until_stopped(server)
+
+
+@main.command()
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path),
+              help="Folder of the site (replaced whole, atomically, if written by `ncts docs` before).")
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@_friendly
+def docs(output, files):
+    """Write every resource page, the browse pages and the ontology documentation [+ FILES] as a static site."""
+    from .pages import write_site
+    from .query import oxigraph_store
+
+    counts = write_site(output, oxigraph_store(files))
+    click.echo(f"wrote {counts['pages']} pages (nl, en) and {counts['data']} data files to {output}; "
+               f"open {output / 'index.html'}")
 
 
 @main.command()

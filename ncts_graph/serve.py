@@ -2,7 +2,8 @@
 
 SPARQL 1.1 Protocol at /sparql (GET ?query=, POST form or application/sparql-query),
 content negotiation for SELECT/ASK (SPARQL JSON, XML, CSV, TSV) and for graphs (Turtle,
-N-Triples, JSON-LD, RDF/XML); / is an offline query editor with the library's questions.
+N-Triples, JSON-LD, RDF/XML); / is an offline query editor with the library's questions;
+every resource has a page at its path after the w3id base, with /browse, /search, /def (pages.py).
 
 Each query runs in a forked child process that shares the in-memory Oxigraph store, so a
 query that overruns its time limit is killed, not merely abandoned. Results beyond the
@@ -349,6 +350,11 @@ class Handler(BaseHTTPRequestHandler):
             return self._send(200, "application/json; charset=utf-8", _library_json())
         if url.path == "/validate":
             return webvalidate.get(self)
+        from .pages import respond  # a page for every resource, /browse, /search, /def (pages.py)
+
+        page = respond(self.settings.store, url.path, params, self.headers, self.settings.max_bytes)
+        if page is not None:
+            return self._send(*page)
         return self._error(404, f"no such page: {url.path}")
 
     do_HEAD = do_GET
