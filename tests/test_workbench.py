@@ -101,6 +101,13 @@ def test_free_query_highlighting_and_prefix_completion(base, browser):
     page.wait_for_timeout(400)
     hints = page.inner_text(".CodeMirror-hints") if page.locator(".CodeMirror-hints").count() else ""
     assert "dbpedia" not in hints
+    # class completion from the project's ontology on this server (YASGUI would ask LOV on the internet)
+    set_editor(page, "PREFIX ncts: <https://w3id.org/ncts-graph/def#>\nSELECT * WHERE { ?s a ncts:Meas")
+    page.click("#yasqe .CodeMirror")
+    page.keyboard.press("Control+End")
+    page.keyboard.press("Control+Space")
+    page.wait_for_selector(".CodeMirror-hints", timeout=5000)
+    assert "ncts:Measure" in page.inner_text(".CodeMirror-hints")
     assert blocked == [] and errors == []
 
 
