@@ -131,10 +131,20 @@ def bind_question(store, params: dict) -> tuple[int, bytes]:
     try:
         bound = bindings(q, given, lang if lang in LANGS else "en")
         check_iri_params(store, bound)
-        text = with_prefixes(bind_values(q.text, bound))
+        text = with_prefixes(bind_values(_body(q.text), bound))
     except NctsError as err:
         return 400, " ".join(str(err).split()).encode()
-    return 200, json.dumps({"query": text}, ensure_ascii=False).encode()
+    title = " ".join(q.title(lang if lang in LANGS else "en").split())
+    return 200, json.dumps({"query": f"# {q.name}: {title}\n{text}"}, ensure_ascii=False).encode()
+
+
+def _body(text: str) -> str:
+    """The query without its header comments (title, description, parameters: the form shows them)."""
+    lines = text.splitlines(keepends=True)
+    head = 0
+    while head < len(lines) and lines[head].startswith("#"):
+        head += 1
+    return "".join(lines[head:])
 
 
 def with_prefixes(text: str) -> str:

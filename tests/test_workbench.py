@@ -240,3 +240,23 @@ def test_syntax_errors_are_one_readable_line_everywhere(typo, expected):
     message = str(info.value)
     assert expected in message and message.startswith("query:"), message
     assert "\n" not in message and len(message) < 200 and "\\u{" not in message and "[_]" not in message
+
+
+def test_every_library_question_binds_and_runs_as_the_page_sends_it(base):
+    """The form's text (header comments dropped, PREFIX lines added) of every question, with its
+    defaults, parses on the endpoint and gives what `ncts query` gives."""
+    status, body = get(base + "/queries")
+    questions = json.loads(body)["queries"]
+    assert status == 200 and len(questions) >= 20
+    for q in questions:
+        status, body = get(base + "/workbench/bind?" + urllib.parse.urlencode({"name": q["name"], "lang": "en"}))
+        assert status == 200, (q["name"], body)
+        text = json.loads(body)["query"]
+        assert text.startswith(f"# {q['name']}: ") and "# param:" not in text
+        request = urllib.request.Request(base + "/sparql", data=text.encode(), headers={
+            "Content-Type": "application/sparql-query", "Accept": "text/csv, text/turtle;q=0.9"})
+        with urllib.request.urlopen(request, timeout=30) as r:
+            answer = r.read().decode()
+        result = ncts_graph.query(q["name"], lang="en", as_result=True)
+        if result.form == "select":
+            assert len(answer.splitlines()) == len(result.rows) + 1, q["name"]
