@@ -29,6 +29,8 @@ YASGUI = {"yasgui.min.js": ("yasgui.min.js", "text/javascript; charset=utf-8"),
 JSON_TYPE = "application/json; charset=utf-8"
 TEXT = "text/plain; charset=utf-8"
 LANGS = ("nl", "en")
+MISSING = ("the query page needs YASGUI, which is not installed: run `make js` (scripts/install-js.sh, "
+           "npm ci in web/) and restart ncts serve; the endpoint at /sparql works without it")
 _OWL, _RDF, _RDFS = "http://www.w3.org/2002/07/owl#", "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "http://www.w3.org/2000/01/rdf-schema#"
 KINDS = {"class": {_OWL + "Class", _RDFS + "Class"},
          "property": {_OWL + "ObjectProperty", _OWL + "DatatypeProperty", _OWL + "AnnotationProperty", _RDF + "Property"}}
@@ -56,6 +58,9 @@ def yasgui_version() -> str:
 def handle(handler, path: str, params: dict) -> bool:
     """Answer a GET for the page, its files or its JSON routes; False when ``path`` is not ours."""
     if path in ("/", "/index.html"):
+        if yasgui_dir() is None:
+            handler._send(500, TEXT, MISSING.encode())
+            return True
         page = (WEB / "workbench.html").read_text(encoding="utf-8").replace("{{yasgui_version}}", yasgui_version())
         handler._send(200, "text/html; charset=utf-8", page.encode())
         return True
@@ -71,7 +76,7 @@ def handle(handler, path: str, params: dict) -> bool:
     elif name in YASGUI:
         folder = yasgui_dir()
         if folder is None:
-            handler._send(500, TEXT, b"YASGUI is not installed: run `make js` (scripts/install-js.sh, npm ci in web/)")
+            handler._send(500, TEXT, MISSING.encode())
         else:
             file, media = YASGUI[name]
             handler._send(200, media, (folder / file).read_bytes())

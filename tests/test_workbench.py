@@ -260,3 +260,19 @@ def test_every_library_question_binds_and_runs_as_the_page_sends_it(base):
         result = ncts_graph.query(q["name"], lang="en", as_result=True)
         if result.form == "select":
             assert len(answer.splitlines()) == len(result.rows) + 1, q["name"]
+
+
+def test_page_without_yasgui_says_how_to_install_it(monkeypatch):
+    """A checkout without `make js` answers / with a one-line instruction, not a broken page."""
+    from ncts_graph import workbench
+
+    monkeypatch.setattr(workbench, "yasgui_dir", lambda: None)
+    sent = []
+
+    class Handler:  # what workbench.handle uses of serve.Handler
+        def _send(self, status, ctype, body, headers=None):
+            sent.append((status, body.decode()))
+
+    assert workbench.handle(Handler(), "/", {}) and workbench.handle(Handler(), "/workbench/yasgui.min.js", {})
+    for status, message in sent:
+        assert status == 500 and "make js" in message and "\n" not in message
