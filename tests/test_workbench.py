@@ -72,6 +72,8 @@ def test_free_query_highlighting_and_prefix_completion(base, browser):
     assert page.locator(".topbar nav a[href='/sources']").count() == 1
     assert page.locator(".topbar nav a[href='/validate']").count() == 1
     assert "SELECT" in editor_text(page)
+    config = page.evaluate("[window.ncts.yasqe.config.autocompleters, window.ncts.yasqe.config.prefixCcApi]")
+    assert config == [["variables", "ncts-prefixes", "ncts-class", "ncts-property"], None]  # nothing from prefix.cc or LOV
     assert page.locator("#yasqe .cm-keyword").count() >= 3  # SELECT, WHERE, ORDER BY ... highlighted
     run_and_wait(page)
     expected = ncts_graph.query(editor_text(page))  # the example query, on the API
@@ -164,6 +166,7 @@ def test_question_form_autocomplete_language_download_permalink(base, browser):
     assert page.inner_text(".topbar nav a[href='/']") == "Bevragen"
     assert page.input_value("#param-threat") == "threat:pgee"
     assert '= "nl"' in editor_text(page)
+    page.screenshot(path=str(ARTIFACTS / "workbench-question-nl.png"))
 
     # CSV download: the rows the API gives, in the file
     with page.expect_download() as info:

@@ -231,9 +231,6 @@
   }
 
   function run() {
-    $("error-line").hidden = true;
-    state.ran = !!state.question && yasqe.getValue() === state.bound;
-    updatePermalink();
     return yasqe.query().catch(() => {});
   }
 
@@ -269,6 +266,10 @@
         div.className = "error-line"; div.textContent = oneLine(error && error.text);
         return div;
       }],
+    });
+    yasqe.on("query", () => { // the ▶ button, Ctrl+Enter and the form's Run alike
+      state.ran = !!state.question && yasqe.getValue() === state.bound;
+      updatePermalink();
     });
     yasqe.on("queryResponse", (y, response, duration) => yasr.setResponse(response, duration));
     yasqe.on("change", () => updatePermalink());
