@@ -279,3 +279,25 @@ def test_page_without_yasgui_says_how_to_install_it(monkeypatch):
     assert workbench.handle(Handler(), "/", {}) and workbench.handle(Handler(), "/workbench/yasgui.min.js", {})
     for status, message in sent:
         assert status == 500 and "make js" in message and "\n" not in message
+
+
+def test_typed_fields_date_and_choice(base, browser):
+    """A date parameter is a date field, a closed list a select; what they send is what the API answers."""
+    page, blocked, errors = open_page(browser, base + "/#lang=en&question=legal-bases-expiring-before&p.date=2030-01-01")
+    page.wait_for_selector(".yasr table.dataTable tbody tr", timeout=15000)
+    assert page.get_attribute("#param-date", "type") == "date" and page.input_value("#param-date") == "2030-01-01"
+    expected = ncts_graph.query("legal-bases-expiring-before", {"date": "2030-01-01"}, lang="en")
+    assert page.locator(".yasr table.dataTable tbody tr").count() == len(expected) > 0
+
+    page.click("#questions a[data-name='partners-by-measure-count']")
+    page.wait_for_selector("select#param-provenance")
+    options = page.eval_on_selector_all("#param-provenance option", "os => os.map(o => o.value)")
+    assert options == ["stated", "curator", "all"] and page.input_value("#param-provenance") == "stated"
+    page.select_option("#param-provenance", "all")
+    page.wait_for_function("window.ncts.yasqe.getValue().includes('\"all\"')")
+    page.click("#run-question")
+    expected = ncts_graph.query("partners-by-measure-count", {"provenance": "all"}, lang="en")
+    page.wait_for_function("n => document.querySelectorAll('.yasr table.dataTable tbody tr').length === n",
+                           arg=min(len(expected), 50))
+    assert "p.provenance=all" in page.get_attribute("#permalink", "href")
+    assert blocked == [] and errors == []
