@@ -128,3 +128,12 @@ def test_wheel_build_fails_loudly_without_the_javascript(tmp_path):
     assert built.returncode != 0
     assert "cytoscape.js not found" in built.stderr and "make js" in built.stderr
     assert not list(tmp_path.glob("dist/*.whl"))
+    # cytoscape alone (NCTS_JS_DIR) is not enough: the query page needs YASGUI
+    js = tmp_path / "js"
+    js.mkdir()
+    for name in ("dist/cytoscape.min.js", "LICENSE", "package.json"):
+        (js / Path(name).name).write_bytes((ROOT / "web/node_modules/cytoscape" / name).read_bytes())
+    built = _build(src, tmp_path / "dist", env={"NCTS_JS_DIR": str(js)})
+    assert built.returncode != 0
+    assert "YASGUI (@zazuko/yasgui) not found" in built.stderr and "make js" in built.stderr
+    assert not list(tmp_path.glob("dist/*.whl"))

@@ -301,3 +301,23 @@ def test_typed_fields_date_and_choice(base, browser):
                            arg=min(len(expected), 50))
     assert "p.provenance=all" in page.get_attribute("#permalink", "href")
     assert blocked == [] and errors == []
+
+
+def test_iri_field_by_keyboard_offers_only_its_kind(base, browser):
+    """Type a Dutch label, arrow down, Enter: the field holds the IRI, its label shows beside it;
+    the suggestions are partners only (the parameter's default is a partner)."""
+    page, blocked, errors = open_page(browser, base + "/#lang=nl&question=measures-per-partner")
+    page.wait_for_selector("#param-partner")
+    page.fill("#param-partner", "")
+    page.type("#param-partner", "immigratie")
+    page.wait_for_selector("#list-partner [role=option]")
+    values = page.eval_on_selector_all("#list-partner [role=option]", "os => os.map(o => o.dataset.value)")
+    assert values and all(v.startswith("partner:") for v in values) and "partner:ind" in values
+    for _ in range(values.index("partner:ind") + 1):
+        page.keyboard.press("ArrowDown")
+    assert page.get_attribute("#param-partner", "aria-activedescendant")
+    page.keyboard.press("Enter")
+    assert page.input_value("#param-partner") == "partner:ind"
+    assert "Immigratie" in page.inner_text(".iri-label")
+    assert page.is_hidden("#list-partner")
+    assert blocked == [] and errors == []
