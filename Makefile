@@ -23,7 +23,7 @@ run: $(STAMP) js
 	$(BIN)/ncts validate --lang en --quiet
 	$(BIN)/ncts serve --port $(PORT)
 
-## js: the JavaScript library of the HTML export, from the npm registry (web/package-lock.json)
+## js: the JavaScript of the HTML export (cytoscape) and of the query page (YASGUI), from the npm registry (web/package-lock.json)
 js:
 	bash scripts/install-js.sh
 

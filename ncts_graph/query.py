@@ -309,14 +309,14 @@ def _where(q) -> str:
 
 
 def _syntax(q, message: str) -> str:
-    """'file:line:col: SPARQL syntax error: ...' from Oxigraph's 'error at L:C: ...'."""
-    import re
+    """'file:line:col: SPARQL syntax error: ...' from Oxigraph's 'error at L:C: ...', in one
+    readable line (sparql_errors: the text at the place, no lists of Unicode ranges)."""
+    from .sparql_errors import readable
 
-    message = " ".join(message.split())
-    match = re.match(r"error at (\d+):(\d+): (.*)", message)
-    if match:
-        return f"{_where(q)}:{match.group(1)}:{match.group(2)}: SPARQL syntax error: {match.group(3)}"
-    return f"{_where(q)}: SPARQL syntax error: {message}"
+    line, column, text = readable(message, q.text)
+    if line is not None:
+        return f"{_where(q)}:{line}:{column}: SPARQL syntax error: {text}"
+    return f"{_where(q)}: SPARQL syntax error: {text}"
 
 
 # --- rdflib -----------------------------------------------------------------------------

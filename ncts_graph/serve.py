@@ -2,7 +2,7 @@
 
 SPARQL 1.1 Protocol at /sparql (GET ?query=, POST form or application/sparql-query),
 content negotiation for SELECT/ASK (SPARQL JSON, XML, CSV, TSV) and for graphs (Turtle,
-N-Triples, JSON-LD, RDF/XML); / is an offline query editor with the library's questions;
+N-Triples, JSON-LD, RDF/XML); / is the query page (workbench.py: YASGUI, the library as forms);
 every resource has a page at its path after the w3id base, with /browse, /search, /def (pages.py).
 
 Each query runs in a forked child process that shares the in-memory Oxigraph store, so a
@@ -38,7 +38,6 @@ GRAPH_TYPES = {"text/turtle": "ttl", "application/n-triples": "nt", "application
 FORMAT_PARAM = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
                 "csv": "text/csv", "tsv": "text/tab-separated-values", "ttl": "text/turtle",
                 "nt": "application/n-triples", "jsonld": "application/ld+json"}
-PAGE = Path(__file__).resolve().parent / "web" / "editor.html"
 
 
 class Settings:
@@ -344,10 +343,10 @@ class Handler(BaseHTTPRequestHandler):
             return self._answer(params["query"][0], params)
         if self._foreign():
             return self._error(403, "cross-origin requests are only answered at /sparql")
-        if url.path in ("/", "/index.html"):
-            return self._send(200, "text/html; charset=utf-8", PAGE.read_bytes())
-        if url.path == "/queries":
-            return self._send(200, "application/json; charset=utf-8", _library_json())
+        from .workbench import handle  # the query page (/), its files and JSON routes
+
+        if handle(self, url.path, params):
+            return
         if url.path == "/validate":
             return webvalidate.get(self)
         from .pages import respond  # a page for every resource, /browse, /search, /def (pages.py)
@@ -454,22 +453,6 @@ class Server(ThreadingHTTPServer):
             super().process_request_thread(request, client_address)
         finally:
             self.connections.release()
-
-
-def _library_json() -> bytes:
-    """The library for the page: each question with its text, defaults bound, per language."""
-    from .library import bindings, library
-    from .namespaces import PREFIXES
-    from .sparql import bind_values
-
-    items = []
-    for q in library():
-        bound = {lang: bind_values(q.text, bindings(q, {}, lang)) for lang in ("nl", "en")}
-        items.append({"name": q.name, "title": {"nl": q.title("nl"), "en": q.title("en")},
-                      "description": {"nl": q.description("nl"), "en": q.description("en")},
-                      "params": [{"name": p.name, "type": p.type, "default": p.default} for p in q.params],
-                      "text": q.text, "bound": bound})
-    return json.dumps({"prefixes": PREFIXES, "queries": items}, ensure_ascii=False).encode()
 
 
 def make_server(store, host: str = "127.0.0.1", port: int = 8000, validate: webvalidate.Limits | None = None,

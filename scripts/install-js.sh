@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# The JavaScript library of the HTML export (cytoscape), from the npm registry, pinned by
+# The JavaScript of the HTML export (cytoscape) and of the query page of `ncts serve` (YASGUI,
+# @zazuko/yasgui), from the npm registry, pinned by
 # web/package-lock.json into web/node_modules/ (git-ignored). Does nothing when up to date.
 set -euo pipefail
 cd "$(dirname "$0")/../web"
-if [ -d node_modules ] && [ node_modules -nt package-lock.json ] && [ -f node_modules/cytoscape/dist/cytoscape.min.js ]; then
+if [ -d node_modules ] && [ node_modules -nt package-lock.json ] && [ -f node_modules/cytoscape/dist/cytoscape.min.js ] \
+   && [ -f node_modules/@zazuko/yasgui/build/yasgui.min.js ]; then
   exit 0
 fi
 if ! command -v npm >/dev/null; then

@@ -1,5 +1,6 @@
-"""A self-contained install: the wheel, installed outside the repository, runs `ncts info` and
-writes a working HTML export (cytoscape.js and its licence are inside the wheel); `ncts quotes`
+"""A self-contained install: the wheel, installed outside the repository, runs `ncts info`,
+writes a working HTML export (cytoscape.js and its licence are inside the wheel) and serves the
+query page with YASGUI from the wheel (with the licences of everything in its bundle); `ncts quotes`
 there says where the source texts are expected. No network: the wheel is built without build
 isolation (hatchling is a test dependency) and installed with --no-deps into a fresh venv that
 sees this venv's dependencies through a .pth line (as --system-site-packages would)."""
@@ -10,6 +11,8 @@ import os
 import subprocess
 import sys
 import sysconfig
+import json
+import urllib.request
 import venv
 import zipfile
 from pathlib import Path
@@ -59,6 +62,34 @@ def test_wheel_carries_cytoscape_with_its_licence(installed):
     assert "ncts_graph/html/app.js" in names and "ncts_graph/_bundled/ontology/ncts.ttl" in names
 
 
+def test_wheel_carries_the_query_page_and_yasgui_with_licences(installed):
+    _bin, wheel = installed
+    archive = zipfile.ZipFile(wheel)
+    names = set(archive.namelist())
+    for name in ("yasgui.min.js", "yasgui.min.css", "package.json", "THIRD-PARTY-LICENSES.txt"):
+        assert f"ncts_graph/_bundled/web/yasgui/{name}" in names
+    for name in ("workbench.html", "workbench.js", "workbench.css"):
+        assert f"ncts_graph/web/{name}" in names
+    version = json.loads((ROOT / "web/node_modules/@zazuko/yasgui/package.json").read_text())["version"]
+    notice = archive.read("ncts_graph/_bundled/web/yasgui/THIRD-PARTY-LICENSES.txt").decode()
+    assert f"@zazuko/yasgui {version}: MIT" in notice
+    assert (ROOT / "web/node_modules/jquery/LICENSE.txt").read_text().strip() in notice  # bundled libraries' texts
+    assert (ROOT / "web/node_modules/codemirror/LICENSE").read_text().strip() in notice
+
+
+def test_installed_wheel_serves_the_query_page(installed, tmp_path):
+    from conftest import free_port, server
+
+    bin_dir, _wheel = installed
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    with server([str(bin_dir / "ncts"), "serve", "--port", str(port)], base, cwd=tmp_path):
+        page = urllib.request.urlopen(base + "/", timeout=30).read().decode()
+        assert "/workbench/yasgui.min.js" in page and "https://" not in page
+        js = urllib.request.urlopen(base + "/workbench/yasgui.min.js", timeout=30).read()
+        assert js == (ROOT / "web/node_modules/@zazuko/yasgui/build/yasgui.min.js").read_bytes()
+
+
 def test_installed_wheel_exports_html_and_gives_info_outside_the_checkout(installed, tmp_path):
     bin_dir, _wheel = installed
     where = subprocess.run([str(bin_dir / "python"), "-c", "import ncts_graph; print(ncts_graph.__file__)"],
@@ -96,4 +127,13 @@ def test_wheel_build_fails_loudly_without_the_javascript(tmp_path):
     built = _build(src, tmp_path / "dist")
     assert built.returncode != 0
     assert "cytoscape.js not found" in built.stderr and "make js" in built.stderr
+    assert not list(tmp_path.glob("dist/*.whl"))
+    # cytoscape alone (NCTS_JS_DIR) is not enough: the query page needs YASGUI
+    js = tmp_path / "js"
+    js.mkdir()
+    for name in ("dist/cytoscape.min.js", "LICENSE", "package.json"):
+        (js / Path(name).name).write_bytes((ROOT / "web/node_modules/cytoscape" / name).read_bytes())
+    built = _build(src, tmp_path / "dist", env={"NCTS_JS_DIR": str(js)})
+    assert built.returncode != 0
+    assert "YASGUI (@zazuko/yasgui) not found" in built.stderr and "make js" in built.stderr
     assert not list(tmp_path.glob("dist/*.whl"))
