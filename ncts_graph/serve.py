@@ -332,6 +332,9 @@ class Handler(BaseHTTPRequestHandler):
         body = self._body()
         if body is None:
             return
+        charset = re.search(r";\s*charset\s*=\s*\"?([\w-]+)", self.headers.get("Content-Type") or "", re.I)
+        if charset and charset.group(1).lower() not in ("utf-8", "utf8", "us-ascii"):
+            return self._error(415, f"send the request body in UTF-8 (not {charset.group(1)})", CORS)
         params = urllib.parse.parse_qs(url.query)
         if ctype == "application/sparql-update":
             return self._error(400, "read-only endpoint: SPARQL Update is not accepted", CORS)
