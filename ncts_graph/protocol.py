@@ -206,9 +206,9 @@ def service_description(store, endpoint_url: str, accept: str) -> tuple[str, byt
                 ox.Triple(dataset, RDF_TYPE, node(SD + "Dataset")),
                 ox.Triple(dataset, node(SD + "defaultGraph"), default),
                 ox.Triple(default, RDF_TYPE, node(SD + "Graph")),
-                ox.Triple(default, node(VOID + "triples"), ox.Literal(str(sum(counts.values())),
+                ox.Triple(default, node(VOID + "triples"), ox.Literal(str(counts[None]),
                                                                        datatype=node("http://www.w3.org/2001/XMLSchema#integer")))]
-    for i, (name, count) in enumerate(sorted(counts.items())):
+    for i, (name, count) in enumerate(sorted((n, c) for n, c in counts.items() if n is not None)):
         named, graph = ox.BlankNode(f"named{i}"), ox.BlankNode(f"graph{i}")
         triples += [ox.Triple(dataset, node(SD + "namedGraph"), named),
                     ox.Triple(named, RDF_TYPE, node(SD + "NamedGraph")),
@@ -232,10 +232,13 @@ _SIZES: dict = {}
 
 
 def _graph_sizes(store) -> dict:
-    """Triples per named graph (the default graph counted under no name is added to none)."""
+    """Triples per named graph, and under None those of the (union) default graph."""
     key = id(store), len(store)
     if key not in _SIZES:
         _SIZES.clear()
         answer = store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
-        _SIZES[key] = {row["g"].value: int(row["n"].value) for row in answer}
+        sizes = {row["g"].value: int(row["n"].value) for row in answer}
+        union = store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
+        sizes[None] = int(next(iter(union))["n"].value)
+        _SIZES[key] = sizes
     return _SIZES[key]
