@@ -286,6 +286,8 @@ def push(endpoint, graph_iri, append, files, timeout, user):
     auth = (user, os.environ.get("NCTS_ENDPOINT_PASSWORD", "")) if user else None
     count = send(endpoint, graph_iri, files, replace=not append, timeout=timeout, auth=auth)
     click.echo(f"pushed {count} triples to {endpoint} ({'graph <' + graph_iri + '>' if graph_iri else 'default graph'})")
+    if graph_iri:  # a store's default graph is often not the union of its graphs (Oxigraph, Virtuoso)
+        click.echo(f"query it with: ncts query NAME --endpoint QUERY-URL --default-graph {graph_iri}")
 
 
 @main.command()
