@@ -467,7 +467,7 @@ def make_server(store, host: str = "127.0.0.1", port: int = 8000, **options) -> 
     if not isinstance(port, int) or not 0 <= port <= 65535:
         raise NctsError(f"--port must be between 0 and 65535 (got {port!r})")
     settings = Settings(store, **options)
-    from . import bind, library, results  # noqa: F401  loaded once here, not in every query process
+    from . import bind, library, protocol, results  # noqa: F401  loaded once here, not in every query process
     handler = type("NctsHandler", (Handler,), {"settings": settings, "timeout": settings.idle_timeout})
     try:
         return Server((host, port), handler, settings, host)
