@@ -384,7 +384,8 @@ class Handler(BaseHTTPRequestHandler):
 
     def _own_url(self) -> str:
         """This endpoint's URL as the client named it (Host was checked): the base of relative IRIs."""
-        return f"http://{(self.headers.get('Host') or '127.0.0.1').strip().lower()}/sparql"
+        host = (self.headers.get("Host") or "").strip().lower()
+        return f"http://{host or '%s:%d' % self.server.server_address[:2]}/sparql"
 
     def _not_allowed(self):
         """PUT, DELETE, PATCH: 405 with the methods the resource has (RFC 9110), not 501."""
