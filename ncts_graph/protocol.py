@@ -46,6 +46,29 @@ def has_dataset_clause(text: str) -> bool:
     return any(kind == "word" and word.upper() == "FROM" for kind, word in tokens(text))
 
 
+def check_relative_iris(text: str, where: str = "query") -> None:
+    """Refuse a relative IRI in a query that has no BASE and runs where no base IRI exists
+    (the embedded engines): RDF has only absolute IRIs, Oxigraph would report a puzzling syntax
+    error and rdflib would return the relative IRI as if it were one. On `ncts serve` the
+    endpoint's URL is the base, as the SPARQL 1.1 Protocol allows."""
+    import re
+
+    from .bind import tokens
+
+    line, col = 1, 1
+    found = None
+    for kind, token in tokens(text):
+        if kind == "word" and token.upper() == "BASE":
+            return
+        if found is None and kind == "iri" and not re.match(r"<[A-Za-z][A-Za-z0-9+.-]*:", token):
+            found = (line, col, token)
+        breaks = token.count("\n")
+        line, col = (line + breaks, len(token) - token.rfind("\n")) if breaks else (line, col + len(token))
+    if found:
+        raise NctsError(f"{where}:{found[0]}:{found[1]}: relative IRI {found[2]} and no BASE: write the full IRI "
+                        f"or add BASE <...> (a query run here has no base IRI to resolve it against)")
+
+
 def oxigraph_options(text: str, dataset: Dataset | None) -> dict:
     """Keyword arguments of pyoxigraph's Store.query for the dataset rules.
 

@@ -67,6 +67,10 @@ def run(q, given: dict, *, engine: str = "oxigraph", endpoint: str | None = None
     from .sparql import check_nesting
 
     check_nesting(q.text, _where(q))
+    if not endpoint:  # an endpoint resolves them against its own base
+        from .protocol import check_relative_iris
+
+        check_relative_iris(q.text, _where(q))
     bound = bindings(q, given, lang)
     if engine not in ENGINES:
         raise NctsError(f"unknown engine {engine!r} (use one of {', '.join(ENGINES)})")

@@ -144,3 +144,16 @@ def test_a_page_of_another_origin_queries_in_a_browser(ncts_endpoint):
         site.server_close()
     assert answer["status"] == 200 and answer["body"]["boolean"] is True and answer["sd"] > 3
     assert blocked == [] and errors == []
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_relative_iris_on_the_embedded_engines(engine):
+    """Without an endpoint there is no base IRI: a relative IRI without BASE is one clear error
+    on both engines (rdflib returned it as an IRI, and the output crashed); with BASE, resolved."""
+    from conftest import run_ncts
+
+    bad = run_ncts("query", "--engine", engine, "-e", "SELECT * WHERE {\n  ?s ?p <x> }")
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "query:2:9: relative IRI <x> and no BASE" in bad.stderr
+    good = run_ncts("query", "--engine", engine, "-e", "BASE <http://example.org/> CONSTRUCT { <a> <b> <c> } WHERE {}",
+                    "--format", "nt")
+    assert good.returncode == 0 and good.stdout.strip() == "<http://example.org/a> <http://example.org/b> <http://example.org/c> ."
