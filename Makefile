@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench js chromium format-checks a11y virtuoso shacl-tests clean
+.PHONY: run test bench js chromium format-checks a11y virtuoso shacl-tests clients clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,10 +48,15 @@ virtuoso:
 shacl-tests: $(STAMP)
 	PYTHON=$(BIN)/python bash scripts/fetch-shacl-tests.sh
 
+## clients: two npm SPARQL clients (tests/clients, pinned) and the W3C SPARQL 1.1 Protocol test manifest
+##          (from the installed rdflib's source distribution, into .cache/), for the endpoint tests
+clients: $(STAMP)
+	PYTHON=$(BIN)/python bash scripts/install-clients.sh
+
 ## test: the whole test suite (hygiene, SHACL, quotes against ../shared/sources, HermiT, query library on
 ##       every engine, a real oxigraph server and a real Virtuoso, endpoint, exports in headless chromium, CLI,
 ##       W3C SHACL suite)
-test: $(STAMP) js chromium format-checks a11y virtuoso shacl-tests
+test: $(STAMP) js chromium format-checks a11y virtuoso shacl-tests clients
 	$(BIN)/python -m pytest
 
 ## bench: every benchmark, each against its baseline measured in the same run

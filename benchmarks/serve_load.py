@@ -1,11 +1,15 @@
-"""Load on `ncts serve`: N requests of a light query at several concurrencies, on 127.0.0.1.
+"""Load on `ncts serve` against `oxigraph serve`: requests at 1, 4 and 16 concurrent clients, on 127.0.0.1.
 
-Reports requests/s, p50 and p99 latency, HTTP statuses and the server's RSS (with its
-query children) before and after, so a leak shows. ``--baseline REV`` measures the code
-of a git revision too, in the same run and on the same machine:
+Reports requests/s, p50 and p99 latency and HTTP statuses per URL and concurrency, and the
+server's RSS (with its query children) before and after, so a leak shows. The same light
+query runs on the Oxigraph server (PyPI `oxigraph`, the test dependency) holding the same
+data, in the same run. ``--url PATH`` (repeatable) adds paths of `ncts serve` to measure, e.g.
+a resource page: SPARQL paths (/sparql?...) are also sent to Oxigraph (as /query?...), others
+are measured on `ncts serve` only. ``--baseline REV`` measures a git revision's code too:
 
-    .venv/bin/python benchmarks/serve_load.py                       # this checkout
-    .venv/bin/python benchmarks/serve_load.py --baseline main       # and main, for before/after
+    .venv/bin/python benchmarks/serve_load.py                                  # light query, 1/4/16 clients
+    .venv/bin/python benchmarks/serve_load.py --url /resource/measure/meldplicht --url /sparql?query=...
+    .venv/bin/python benchmarks/serve_load.py --baseline main                  # and main, for before/after
 """
 
 from __future__ import annotations
@@ -24,7 +28,8 @@ import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-QUERY = "SELECT ?m WHERE { ?m a ncts:Measure } LIMIT 10"
+QUERY = "PREFIX ncts: <https://w3id.org/ncts-graph/def#> SELECT ?m WHERE { ?m a ncts:Measure } LIMIT 10"
+PREFIXED_NOTE = "the prefix is declared, so Oxigraph runs the same text"
 
 
 def free_port() -> int:
@@ -75,8 +80,9 @@ def children(pid: int) -> list[int]:
 def one(port: int, path: str) -> tuple[int, float]:
     start_time = time.perf_counter()
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    accept = "application/sparql-results+json" if path.startswith(("/sparql", "/query")) else "text/html"
     try:
-        conn.request("GET", path, headers={"Accept": "application/sparql-results+json"})
+        conn.request("GET", path, headers={"Accept": accept})
         response = conn.getresponse()
         response.read()
         status = response.status
@@ -87,8 +93,7 @@ def one(port: int, path: str) -> tuple[int, float]:
     return status, time.perf_counter() - start_time
 
 
-def hammer(port: int, requests: int, concurrency: int) -> dict:
-    path = "/sparql?" + urllib.parse.urlencode({"query": QUERY})
+def hammer(port: int, path: str, requests: int, concurrency: int) -> dict:
     results: list = []
     lock = threading.Lock()
     left = [requests]
@@ -115,41 +120,84 @@ def hammer(port: int, requests: int, concurrency: int) -> dict:
     for status, _ in results:
         statuses[status] = statuses.get(status, 0) + 1
     return {"rps": len(results) / wall, "p50": statistics.median(times) * 1000,
-            "p99": times[int(len(times) * 0.99) - 1] * 1000, "statuses": statuses}
+            "p99": times[max(int(len(times) * 0.99) - 1, 0)] * 1000, "statuses": statuses}
 
 
-def measure(label: str, tree: Path, requests: int, levels: list[int]) -> None:
+def run_levels(label: str, port: int, pid: int, paths: list[str], requests: int, levels: list[int]) -> None:
+    hammer(port, paths[0], 50, 4)  # warm-up
+    before = rss_kib(pid)
+    for path in paths:
+        for level in levels:
+            r = hammer(port, path, requests, level)
+            shown = path if len(path) <= 40 else path[:37] + "..."
+            print(f"{label:>9}  {shown:<40} {requests} req x {level:>2} clients: {r['rps']:7.1f} req/s  "
+                  f"p50 {r['p50']:6.1f} ms  p99 {r['p99']:6.1f} ms  statuses {r['statuses']}", flush=True)
+    time.sleep(0.5)
+    print(f"{label:>9}  RSS {before / 1024:.1f} MiB -> {rss_kib(pid) / 1024:.1f} MiB; "
+          f"child processes left: {len(children(pid))}", flush=True)
+
+
+def measure(label: str, tree: Path, paths: list[str], requests: int, levels: list[int]) -> None:
     port = free_port()
     process = start(tree, port)
     try:
-        hammer(port, 50, 4)  # warm-up
-        before = rss_kib(process.pid)
-        for level in levels:
-            r = hammer(port, requests, level)
-            print(f"{label:>9}  {requests} requests x {level:>2} clients: {r['rps']:7.1f} req/s  "
-                  f"p50 {r['p50']:6.1f} ms  p99 {r['p99']:6.1f} ms  statuses {r['statuses']}", flush=True)
-        time.sleep(0.5)
-        after = rss_kib(process.pid)
-        print(f"{label:>9}  RSS {before / 1024:.1f} MiB -> {after / 1024:.1f} MiB; "
-              f"query processes left: {len(children(process.pid))}", flush=True)
+        run_levels(label, port, process.pid, paths, requests, levels)
     finally:
         process.terminate()
         process.wait(timeout=10)
 
 
+def measure_oxigraph(paths: list[str], requests: int, levels: list[int]) -> None:
+    """`oxigraph serve` (in memory) with the graph pushed into its default graph by `ncts push`."""
+    exe = Path(sys.executable).with_name("oxigraph")
+    if not exe.is_file():
+        print("oxigraph: not installed (pip install oxigraph); skipped", flush=True)
+        return
+    sparql = ["/query" + p[len("/sparql"):] for p in paths if p.startswith("/sparql")]
+    port = free_port()
+    process = subprocess.Popen([str(exe), "serve", "--bind", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    try:
+        wait(port)
+        subprocess.run([str(Path(sys.executable).with_name("ncts")), "push", "--endpoint",
+                        f"http://127.0.0.1:{port}/store"], check=True, capture_output=True, cwd=ROOT)
+        run_levels("oxigraph", port, process.pid, sparql, requests, levels)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def wait(port: int) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit(f"no server on port {port}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=2000)
-    parser.add_argument("--concurrency", type=int, nargs="+", default=[8, 16])
+    parser.add_argument("--requests", type=int, default=1000, help="requests per URL and concurrency")
+    parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 4, 16])
+    parser.add_argument("--url", action="append", default=None, metavar="PATH",
+                        help="a path on `ncts serve` to measure (repeatable); default: the light query")
     parser.add_argument("--baseline", metavar="REV", help="also measure this git revision (same run, same machine)")
+    parser.add_argument("--no-oxigraph", action="store_true", help="skip the Oxigraph server")
     args = parser.parse_args()
-    print(f"ncts serve under load: GET {QUERY!r}, {os.cpu_count()} CPUs")
+    paths = args.url or ["/sparql?" + urllib.parse.urlencode({"query": QUERY})]
+    print(f"load on 127.0.0.1, {os.cpu_count()} CPUs; light query: {QUERY!r}"
+          f" (ncts serve: {PREFIXED_NOTE})", flush=True)
     if args.baseline:
         with tempfile.TemporaryDirectory(prefix="ncts-baseline-") as tmp:
             archive = subprocess.run(["git", "-C", str(ROOT), "archive", args.baseline], check=True, capture_output=True)
             subprocess.run(["tar", "-x", "-C", tmp], input=archive.stdout, check=True)
-            measure(args.baseline[:9], Path(tmp), args.requests, args.concurrency)
-    measure("this", ROOT, args.requests, args.concurrency)
+            measure(args.baseline[:9], Path(tmp), paths, args.requests, args.concurrency)
+    measure("ncts", ROOT, paths, args.requests, args.concurrency)
+    if not args.no_oxigraph:
+        measure_oxigraph(paths, args.requests, args.concurrency)
 
 
 if __name__ == "__main__":

@@ -236,8 +236,14 @@ def _params(pairs) -> dict:
 @click.option("--endpoint", metavar="URL", help="Run on a remote SPARQL 1.1 endpoint instead.")
 @click.option("--timeout", type=float, default=60, show_default=True, help="Seconds to wait for an endpoint.")
 @click.option("--user", default=None, help="Endpoint user name (password from $NCTS_ENDPOINT_PASSWORD).")
+@click.option("--default-graph", "default_graphs", multiple=True, metavar="IRI",
+              help="The default graph is this graph (repeatable: their merge), as the protocol's default-graph-uri; "
+                   "replaces the query's FROM. Without it (and without FROM): all graphs.")
+@click.option("--named-graph", "named_graphs", multiple=True, metavar="IRI",
+              help="A named graph for GRAPH (repeatable), as the protocol's named-graph-uri; replaces FROM NAMED.")
 @_friendly
-def query(name, expression, pairs, fmt, lang, engine, store, files, endpoint, timeout, user):
+def query(name, expression, pairs, fmt, lang, engine, store, files, endpoint, timeout, user, default_graphs,
+          named_graphs):
     """Run a named question (see `ncts queries`), a .rq FILE, or -e 'SPARQL'.
 
     Exit code 0 with the answer; 2 for a syntax error (file:line:column), an unknown
@@ -247,6 +253,7 @@ def query(name, expression, pairs, fmt, lang, engine, store, files, endpoint, ti
 
     from .errors import NctsError
     from .namespaces import compact
+    from .protocol import dataset_from
     from .query import resolve, run
     from .results import output_format, render
     from .sparql import query_form
@@ -257,7 +264,7 @@ def query(name, expression, pairs, fmt, lang, engine, store, files, endpoint, ti
     fmt = output_format(query_form(q.text), fmt)  # refused before the query runs
     auth = (user, os.environ.get("NCTS_ENDPOINT_PASSWORD", "")) if user else None
     result = run(q, _params(pairs), engine=engine, endpoint=endpoint, store=store, files=files, lang=lang,
-                 timeout=timeout, auth=auth)
+                 timeout=timeout, auth=auth, dataset=dataset_from(default_graphs, named_graphs))
     click.echo(render(result, fmt, compact=lambda t: compact(t.value)))
 
 
@@ -279,6 +286,8 @@ def push(endpoint, graph_iri, append, files, timeout, user):
     auth = (user, os.environ.get("NCTS_ENDPOINT_PASSWORD", "")) if user else None
     count = send(endpoint, graph_iri, files, replace=not append, timeout=timeout, auth=auth)
     click.echo(f"pushed {count} triples to {endpoint} ({'graph <' + graph_iri + '>' if graph_iri else 'default graph'})")
+    if graph_iri:  # a store's default graph is often not the union of its graphs (Oxigraph, Virtuoso)
+        click.echo(f"query it with: ncts query NAME --endpoint QUERY-URL --default-graph {graph_iri}")
 
 
 @main.command()

@@ -21,16 +21,22 @@ _MEMORY: dict = {}  # (files, mtimes) -> in-memory Oxigraph store, reused within
 
 def query(name_or_text: str, params: dict | None = None, *, engine: str = "oxigraph", endpoint: str | None = None,
           store: str | Path | None = None, files: Iterable[Path | str] = (), lang: str | None = "nl",
-          timeout: float | None = 60, auth: tuple[str, str] | None = None, as_result: bool = False):
+          timeout: float | None = 60, auth: tuple[str, str] | None = None, as_result: bool = False,
+          default_graph: Iterable[str] = (), named_graph: Iterable[str] = ()):
     """Run a library question (by name), a .rq file or SPARQL text.
+
+    ``default_graph`` / ``named_graph`` (graph IRIs) set the RDF dataset as the SPARQL
+    Protocol's default-graph-uri / named-graph-uri do, overriding the query's FROM / FROM NAMED.
 
     Returns rows (dicts of variable to rdflib term) for SELECT, a bool for ASK, an rdflib
     Graph for CONSTRUCT/DESCRIBE; ``as_result=True`` returns the engine-neutral Result
     (with ``.dataframe()`` when pandas is installed).
     """
+    from .protocol import dataset_from
+
     q = resolve(name_or_text)
     result = run(q, params or {}, engine=engine, endpoint=endpoint, store=store, files=files, lang=lang,
-                 timeout=timeout, auth=auth)
+                 timeout=timeout, auth=auth, dataset=dataset_from(default_graph, named_graph))
     if as_result:
         return result
     if result.form == "ask":
@@ -55,12 +61,16 @@ def resolve(name_or_text: str):
 
 
 def run(q, given: dict, *, engine: str = "oxigraph", endpoint: str | None = None, store=None, files=(),
-        lang: str | None = "nl", timeout: float | None = 60, auth=None) -> Result:
+        lang: str | None = "nl", timeout: float | None = 60, auth=None, dataset=None) -> Result:
     from .library import bindings
 
     from .sparql import check_nesting
 
     check_nesting(q.text, _where(q))
+    if not endpoint:  # an endpoint resolves them against its own base
+        from .protocol import check_relative_iris
+
+        check_relative_iris(q.text, _where(q))
     bound = bindings(q, given, lang)
     if engine not in ENGINES:
         raise NctsError(f"unknown engine {engine!r} (use one of {', '.join(ENGINES)})")
@@ -72,10 +82,10 @@ def run(q, given: dict, *, engine: str = "oxigraph", endpoint: str | None = None
         check_iri_params(ox_store, bound)
     try:
         if endpoint:
-            return _remote(q, bound, endpoint, timeout, auth)
+            return _remote(q, bound, endpoint, timeout, auth, dataset)
         if engine == "rdflib":
-            return _rdflib(q, bound, files)
-        return run_on_store(ox_store, q, bound)
+            return _rdflib(q, bound, files, dataset)
+        return run_on_store(ox_store, q, bound, dataset=dataset)
     except NctsError as exc:
         from .bind import misfit
 
@@ -267,22 +277,22 @@ def _checked(path: Path, fmt: str) -> bytes:
     return raw
 
 
-def run_on_store(store, q, bound: dict, limit: int | None = None) -> Result:
-    """One query on an Oxigraph store (default graph = union of all named graphs); with
-    ``limit``, at most that many rows or triples are read (the caller refuses more)."""
+def run_on_store(store, q, bound: dict, limit: int | None = None, dataset=None, base: str | None = None) -> Result:
+    """One query on an Oxigraph store under the dataset rules of :mod:`ncts_graph.protocol`
+    (default graph = union of all named graphs unless FROM or ``dataset`` name graphs); with
+    ``limit``, at most that many rows or triples are read (the caller refuses more); ``base``
+    resolves relative IRIs of the query (an endpoint's own URL)."""
     from itertools import islice
 
     import pyoxigraph as ox
 
-    from .bind import tokens
+    from .protocol import oxigraph_options
     from .results import from_oxigraph
     from .sparql import bind_values
 
     text = bind_values(q.text, bound)
-    # a FROM clause names the default graph itself; Oxigraph's union flag would override it
-    union = not any(kind == "word" and word.upper() == "FROM" for kind, word in tokens(text))
     try:
-        answer = store.query(text, prefixes=PREFIXES, use_default_graph_as_union=union)
+        answer = store.query(text, prefixes=PREFIXES, base_iri=base, **oxigraph_options(text, dataset))
         if isinstance(answer, ox.QueryBoolean):
             return Result("ask", boolean=bool(answer))
         if isinstance(answer, ox.QueryTriples):
@@ -321,21 +331,19 @@ def _syntax(q, message: str) -> str:
 
 # --- rdflib -----------------------------------------------------------------------------
 
-def _rdflib(q, bound: dict, files) -> Result:
+def _rdflib(q, bound: dict, files, dataset=None) -> Result:
     """rdflib's engine. Parameters are bound as on Oxigraph and remote endpoints (terms
     written in, see :mod:`ncts_graph.bind`; not initBindings, which rdflib applies
-    differently), so a question means the same on every engine."""
-    from .bind import tokens
+    differently), so a question means the same on every engine. Queries that name graphs
+    run on the dataset (one named graph per file, union default graph, as on Oxigraph);
+    others on one plain graph, several times faster."""
+    from .protocol import rdflib_query
     from .results import from_rdflib
     from .sparql import bind_values
 
     text = bind_values(q.text, bound)
-    named = any(kind == "word" and word.upper() in ("GRAPH", "FROM") for kind, word in tokens(text))
-    # GRAPH and FROM need the named graphs: the dataset (union default graph, as on Oxigraph);
-    # other queries run on one plain graph, several times faster
-    graph = rdflib_dataset(files) if named else rdflib_graph(files)
     try:
-        answer = graph.query(text, initNs=PREFIXES)
+        answer = rdflib_query(lambda: rdflib_graph(files), lambda: rdflib_dataset(files), text, dataset, PREFIXES)
         if answer.type == "ASK":
             return Result("ask", boolean=bool(answer.askAnswer))
         if answer.type in ("CONSTRUCT", "DESCRIBE"):
@@ -377,7 +385,7 @@ def rdflib_graph(files=()):
 
 # --- remote endpoints -------------------------------------------------------------------
 
-def _remote(q, bound: dict, endpoint: str, timeout, auth) -> Result:
+def _remote(q, bound: dict, endpoint: str, timeout, auth, dataset=None) -> Result:
     """Any SPARQL 1.1 endpoint, through SPARQLWrapper; prefixes are sent as a prologue."""
     import http.client
     import json
@@ -400,6 +408,10 @@ def _remote(q, bound: dict, endpoint: str, timeout, auth) -> Result:
     client.setQuery(text)
     client.queryType = form.upper()
     client.setMethod(POST)
+    for graph in dataset.default if dataset else ():
+        client.addDefaultGraph(graph)
+    for graph in dataset.named if dataset else ():
+        client.addNamedGraph(graph)
     if timeout:
         client.setTimeout(int(timeout))
     if auth:

@@ -28,17 +28,6 @@ from pathlib import Path
 from . import webvalidate
 from .errors import NctsError
 
-RESULT_TYPES = {  # media type -> results.render format
-    "application/sparql-results+json": "json", "application/json": "json",
-    "application/sparql-results+xml": "xml", "application/xml": "xml",
-    "text/csv": "csv", "text/tab-separated-values": "tsv",
-}
-GRAPH_TYPES = {"text/turtle": "ttl", "application/n-triples": "nt", "application/ld+json": "jsonld",
-               "application/rdf+xml": "xml"}
-FORMAT_PARAM = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
-                "csv": "text/csv", "tsv": "text/tab-separated-values", "ttl": "text/turtle",
-                "nt": "application/n-triples", "jsonld": "application/ld+json"}
-
 
 class Settings:
     """The endpoint's limits; each is checked here, so the API refuses what the CLI refuses."""
@@ -100,39 +89,14 @@ def refuse_service(query: str, allowed: tuple) -> str | None:
     return None
 
 
-def negotiate(accept: str, form: str, fmt: str | None) -> tuple[str, str]:
-    """(media type, results.render format) for the query form, from ?format= or Accept."""
-    table = GRAPH_TYPES if form == "graph" else RESULT_TYPES
-    if fmt:
-        media = FORMAT_PARAM.get(fmt)
-        if media is None or media not in table:
-            raise ValueError(f"format {fmt!r} does not fit a {form} query")
-        return media, table[media]
-    choices = []
-    for i, part in enumerate((accept or "").split(",")):
-        fields = [f.strip() for f in part.split(";")]
-        q = next((float(f[2:]) for f in fields[1:] if f.startswith("q=") and _is_float(f[2:])), 1.0)
-        choices.append((-q, i, fields[0].lower()))
-    for _, _, media in sorted(choices):
-        if media in table:
-            return media, table[media]
-    default = "text/turtle" if form == "graph" else "application/sparql-results+json"
-    return default, table[default]
-
-
-def _is_float(text: str) -> bool:
-    try:
-        float(text)
-        return True
-    except ValueError:
-        return False
-
-
 TEXT = "text/plain; charset=utf-8"
 
 
-def evaluate(settings: Settings, query: str, accept: str, fmt: str | None) -> tuple[int, str, bytes]:
+def evaluate(settings: Settings, query: str, accept: str, fmt=(), dataset=None, base: str | None = None) -> tuple[int, str, bytes]:
     """(HTTP status, content type, body) for one query, run in a child process with a time limit.
+
+    ``fmt``: the request's format=/output=/results= values; ``dataset``: its default-graph-uri /
+    named-graph-uri (protocol.Dataset); ``base``: the endpoint's URL, resolving relative IRIs.
 
     Cheap refusals come first (size, nesting); then a slot: two queries run at once, at most
     ``queue`` wait (503 beyond that, or when no slot frees within the time limit).
@@ -158,19 +122,19 @@ def evaluate(settings: Settings, query: str, accept: str, fmt: str | None) -> tu
         if not got:
             return 503, TEXT, b"the endpoint is busy: no query slot freed within the time limit; retry shortly"
     try:
-        return _fork(settings, query, accept, fmt)
+        return _fork(settings, query, accept, fmt, dataset, base)
     finally:
         settings.slots.release()
 
 
-def _fork(settings: Settings, query: str, accept: str, fmt: str | None) -> tuple[int, str, bytes]:
+def _fork(settings: Settings, query: str, accept: str, fmt, dataset, base) -> tuple[int, str, bytes]:
     read_fd, write_fd = os.pipe()
     pid = os.fork()
     if pid == 0:  # child: evaluate, write "status content-type\n" + body, exit
         try:
             os.close(read_fd)
             _bound_child(settings)
-            status, ctype, body = _child(settings, query, accept, fmt)
+            status, ctype, body = _child(settings, query, accept, fmt, dataset, base)
         except BaseException as exc:  # never let the child return into the server loop
             status, ctype, body = 400, TEXT, " ".join(str(exc).split()).encode()
         try:
@@ -256,8 +220,9 @@ def _too_big(settings: Settings) -> bytes:
             f"or select fewer or shorter values").encode()
 
 
-def _child(settings: Settings, query: str, accept: str, fmt: str | None) -> tuple[int, str, bytes]:
+def _child(settings: Settings, query: str, accept: str, fmt, dataset, base) -> tuple[int, str, bytes]:
     from . import library
+    from .protocol import negotiate
     from .query import run_on_store
     from .results import render, render_xml
 
@@ -265,14 +230,15 @@ def _child(settings: Settings, query: str, accept: str, fmt: str | None) -> tupl
     if refused:
         return 400, TEXT, refused.encode()
     try:
-        result = run_on_store(settings.store, library.parse(query, "query"), {}, limit=settings.max_rows + 1)
+        result = run_on_store(settings.store, library.parse(query, "query"), {}, limit=settings.max_rows + 1,
+                              dataset=dataset, base=base)
     except NctsError as err:
         return 400, TEXT, str(err).removeprefix("query:").encode()
     size = len(result.triples) if result.form == "graph" else len(result.rows)
     if size > settings.max_rows:
         return 400, TEXT, f"the result has more than {settings.max_rows} rows; add a LIMIT".encode()
     try:
-        media, kind = negotiate(accept, result.form, fmt)
+        media, kind = negotiate(accept, result.form, fmt or ())
     except ValueError as exc:
         return 400, TEXT, str(exc).encode()
     text = render_xml(result) if kind == "xml" and result.form != "graph" else render(result, kind)
@@ -338,9 +304,12 @@ class Handler(BaseHTTPRequestHandler):
         if url.path == "/sparql":
             if "update" in params:
                 return self._error(400, "read-only endpoint: SPARQL Update is not accepted", CORS)
-            if "query" not in params:
-                return self._error(400, "missing the 'query' parameter", CORS)
-            return self._answer(params["query"][0], params)
+            if "query" not in params:  # SPARQL 1.1 Service Description, by content negotiation
+                from .protocol import service_description
+
+                ctype, body = service_description(self.settings.store, self._own_url(), self.headers.get("Accept", ""))
+                return self._send(200, f"{ctype}; charset=utf-8", body, {**CORS, "Vary": "Accept"})
+            return self._answer(None, params)
         if self._foreign():
             return self._error(403, "cross-origin requests are only answered at /sparql")
         from .workbench import handle  # the query page (/), its files and JSON routes
@@ -372,6 +341,9 @@ class Handler(BaseHTTPRequestHandler):
         body = self._body()
         if body is None:
             return
+        charset = re.search(r";\s*charset\s*=\s*\"?([\w-]+)", self.headers.get("Content-Type") or "", re.I)
+        if charset and charset.group(1).lower() not in ("utf-8", "utf8", "us-ascii"):
+            return self._error(415, f"send the request body in UTF-8 (not {charset.group(1)})", CORS)
         params = urllib.parse.parse_qs(url.query)
         if ctype == "application/sparql-update":
             return self._error(400, "read-only endpoint: SPARQL Update is not accepted", CORS)
@@ -383,7 +355,9 @@ class Handler(BaseHTTPRequestHandler):
                 return self._error(400, "read-only endpoint: SPARQL Update is not accepted", CORS)
             if "query" not in form:
                 return self._error(400, "missing the 'query' parameter", CORS)
-            return self._answer(form["query"][0], {**params, **form})
+            for name, values in form.items():
+                params.setdefault(name, []).extend(values)
+            return self._answer(None, params)
         return self._error(400, "POST a query as application/sparql-query or application/x-www-form-urlencoded", CORS)
 
     def _body(self) -> str | None:
@@ -401,10 +375,36 @@ class Handler(BaseHTTPRequestHandler):
             return None
         return self.rfile.read(length).decode("utf-8", "replace")
 
-    def _answer(self, query: str, params: dict) -> None:
-        fmt = params.get("format", [None])[0]
-        status, ctype, body = evaluate(self.settings, query, self.headers.get("Accept", ""), fmt)
+    def _answer(self, body: str | None, params: dict) -> None:
+        """Answer a query (the POST body, else the one ``query`` parameter) under the protocol's
+        dataset and format parameters (:mod:`ncts_graph.protocol`)."""
+        from .protocol import dataset_from_params, format_values
+
+        queries = ([body] if body is not None else []) + params.get("query", [])
+        if len(queries) > 1:
+            return self._error(400, "more than one query in the request (send the query once)", CORS)
+        try:
+            dataset = dataset_from_params(params)
+        except NctsError as err:
+            return self._error(400, f"default-graph-uri / named-graph-uri: {err}", CORS)
+        status, ctype, body = evaluate(self.settings, queries[0], self.headers.get("Accept", ""),
+                                       format_values(params), dataset, self._own_url())
         self._send(status, ctype, body, {**CORS, "Retry-After": "1"} if status == 503 else CORS)
+
+    def _own_url(self) -> str:
+        """This endpoint's URL as the client named it (Host was checked): the base of relative IRIs."""
+        host = (self.headers.get("Host") or "").strip().lower()
+        return f"http://{host or '%s:%d' % self.server.server_address[:2]}/sparql"
+
+    def _not_allowed(self):
+        """PUT, DELETE, PATCH: 405 with the methods the resource has (RFC 9110), not 501."""
+        if self._refused_host():
+            return
+        sparql = urllib.parse.urlsplit(self.path).path == "/sparql"
+        self._error(405, f"{self.command} is not allowed here: this endpoint is read-only",
+                    {**CORS, "Allow": "GET, HEAD, POST, OPTIONS" if sparql else "GET, HEAD"})
+
+    do_PUT = do_DELETE = do_PATCH = _not_allowed
 
 
 class Server(ThreadingHTTPServer):
@@ -462,7 +462,7 @@ def make_server(store, host: str = "127.0.0.1", port: int = 8000, validate: webv
     if not isinstance(port, int) or not 0 <= port <= 65535:
         raise NctsError(f"--port must be between 0 and 65535 (got {port!r})")
     settings = Settings(store, **options)
-    from . import bind, library, results  # noqa: F401  loaded once here, not in every query process
+    from . import bind, library, protocol, results  # noqa: F401  loaded once here, not in every query process
     handler = type("NctsHandler", (Handler,), {"settings": settings, "timeout": settings.idle_timeout,
                                                "validate_limits": validate or webvalidate.Limits()})
     try:

@@ -132,6 +132,15 @@ def pushed_endpoint(oxigraph_server):
     return oxigraph_server + "/query"
 
 
+@pytest.fixture(scope="session")
+def ncts_endpoint():
+    """`ncts serve` of the bundled graph on 127.0.0.1 (a free port): its /sparql URL."""
+    port = free_port()
+    with server([str(Path(sys.executable).with_name("ncts")), "serve", "--port", str(port)],
+                f"http://127.0.0.1:{port}", "/sparql") as base:
+        yield base + "/sparql"
+
+
 GRAPH_ALL = "https://w3id.org/ncts-graph/graph/all"
 VIRTUOSO_INI = """[Database]
 DatabaseFile = virtuoso.db

@@ -73,10 +73,10 @@ def test_library_is_complete():
     assert not orphans, f"expected answers without a query: {orphans}"
 
 
-ENDPOINTS = {"remote": "pushed_endpoint", "virtuoso": "virtuoso_endpoint"}
+ENDPOINTS = {"remote": "pushed_endpoint", "virtuoso": "virtuoso_endpoint", "serve": "ncts_endpoint"}
 
 
-@pytest.mark.parametrize("engine", ["oxigraph", "rdflib", "remote", "virtuoso"])
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib", "remote", "virtuoso", "serve"])
 @pytest.mark.parametrize("q, path", cases())
 def test_expected_answer(q, path, engine, request):
     params, lang, expected = parse_case(path)
