@@ -114,7 +114,7 @@ def analyze(graph, lang: str = "nl", provenance: str = "stated") -> dict[str, di
 def _mark_groups(tables: dict[str, dict], partners) -> None:
     """A last column ``kind`` (organisation, or group for a ncts:PartnerGroup such as
     "Municipalities") in the partner tables: a group is not one more partner."""
-    from .export_figure import category
+    from .export.style import category
 
     kinds = {d["curie"]: "group" if category(d) == "PartnerGroup" else "organisation" for _v, d in partners.nodes(data=True)}
     for name in ("centrality", "per_partner"):
@@ -236,7 +236,7 @@ def figures(graph, tables: dict[str, dict], directory: Path, lang: str = "nl", p
     import matplotlib.pyplot as plt
 
     from .build import atomic_write
-    from .export_figure import draw_view
+    from .export.figure import draw_view
     from .views import to_networkx
 
     directory = check_output_dir(directory)
@@ -302,7 +302,7 @@ def _bars(t: dict, rows: list, col: int, lang: str):
     import matplotlib.pyplot as plt
     from matplotlib.patches import Patch
 
-    from .export_figure import wrap
+    from .export.style import wrap
 
     words = _FIG_TEXT[lang]
     prov = t["columns"].index("provenance") if "provenance" in t["columns"] else None
@@ -338,7 +338,7 @@ def _timeline(t: dict, lang: str, today=None):
     import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
 
-    from .export_figure import wrap
+    from .export.style import wrap
 
     words = _FIG_TEXT[lang]
     today = today or dt.date.today()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from .cli_friendly import friendly
+from .friendly import friendly
 
 
 @click.command()
@@ -28,9 +28,9 @@ from .cli_friendly import friendly
 @friendly
 def export(view, fmt, output, lang, provenance, files):
     """Export a view of the graph [+ FILES] for Gephi, yEd, Cytoscape, d3, Graphviz, a browser or a paper."""
-    from .export import check_format, export as write
-    from .load import load
-    from .views import _check_lang, get_view
+    from ..export import check_format, export as write
+    from ..load import load
+    from ..views import _check_lang, get_view
 
     check_format(fmt)
     _check_lang(lang)
@@ -54,10 +54,10 @@ def export(view, fmt, output, lang, provenance, files):
 def analyze(fmt, lang, only, output_dir, provenance, files):
     """Partner centrality and communities, threat x pillar coverage (with its gaps), measures per
     partner and per legal basis, legal bases by expiry; optionally as figures."""
-    from .analyze import TABLE_FORMATS, analyze as run, check_output_dir, figures, render
-    from .errors import NctsError
-    from .load import load
-    from .views import _check_lang, _check_provenance
+    from ..analyze import TABLE_FORMATS, analyze as run, check_output_dir, figures, render
+    from ..errors import NctsError
+    from ..load import load
+    from ..views import _check_lang, _check_provenance
 
     if fmt not in TABLE_FORMATS:
         raise NctsError(f"unknown format {fmt!r} (use one of {', '.join(TABLE_FORMATS)})")

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import click
 
-from .cli_friendly import friendly as _friendly
-from .errors import EXIT_FAIL
+from .friendly import friendly as _friendly
+from ..errors import EXIT_FAIL
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -32,9 +32,9 @@ def quotes(files, sources):
     Without FILES, checks the whole bundled graph; with FILES, only the quotes in
     those files (source documents are looked up in the bundled data/sources.ttl).
     """
-    from . import paths, terms
-    from .load import load
-    from .quotes import check_files, check_quotes
+    from .. import paths, terms
+    from ..load import load
+    from ..quotes import check_files, check_quotes
 
     if not files:
         count, problems = check_quotes(load(), sources or paths.sources_dir())
@@ -47,7 +47,7 @@ def quotes(files, sources):
         click.echo(str(problem))
     from rdflib import URIRef
 
-    from .locate import Locator
+    from ..locate import Locator
 
     locator, prefixes = Locator(graph, "en"), terms.declared_prefixes(files)
     for u in unknown:
@@ -76,8 +76,8 @@ def info(fmt, lang, files):
     """
     import json
 
-    from .info import info as compute, render_text
-    from .load import load
+    from ..info import info as compute, render_text
+    from ..load import load
 
     data = compute(load(files), lang=lang)
     if fmt == "json":
@@ -95,8 +95,8 @@ def info(fmt, lang, files):
 @_friendly
 def build(output, files):
     """Write the merged graph (ontology + data [+ FILES]) to OUTPUT, atomically."""
-    from .build import build as write
-    from .load import load
+    from ..build import build as write
+    from ..load import load
 
     graph = load(files)
     write(graph, output)
@@ -121,9 +121,9 @@ def check(fmt, fail_on, engine, report_all, files):
     """
     import json
 
-    from .hygiene import check as run, summary
-    from .load import load
-    from .terms import user_files
+    from ..hygiene import check as run, summary
+    from ..load import load
+    from ..terms import user_files
 
     graph = load(user_files(files))  # a bundled file given again would duplicate its blank nodes
     findings = run(graph, engine=engine, files=files, everything=report_all)
@@ -168,8 +168,8 @@ def validate(files, extra_shapes, no_bundled_shapes, fmt, lang, as_of, inference
     threats; only results about nodes defined in FILES are reported (unless --all).
     Exit code 0: conforms at the --fail-on level; 1: does not; 2: bad input.
     """
-    from .errors import NctsError
-    from .validate import render_json, render_text, render_ttl, summary, validate as run
+    from ..errors import NctsError
+    from ..validate import render_json, render_text, render_ttl, summary, validate as run
 
     if no_bundled_shapes and not extra_shapes:
         raise NctsError("--no-bundled-shapes needs at least one --shapes FILE or folder")
@@ -190,7 +190,7 @@ def queries(lang, fmt):
     """List the library of named questions (queries/*.rq): name, title, parameters."""
     import json
 
-    from .library import library
+    from ..library import library
 
     items = library()
     if fmt == "json":
@@ -200,7 +200,7 @@ def queries(lang, fmt):
                                            for p in q.params],
                                 "example": q.meta.get("example")} for q in items], indent=2, ensure_ascii=False))
         return
-    from .results import _table
+    from ..results import _table
 
     rows = [[q.name, q.title(lang), " ".join(f"{p.name}:{'|'.join(p.choices) or p.type}={p.default if p.default is not None else '(required)'}"
                                               for p in q.params)] for q in items]
@@ -208,7 +208,7 @@ def queries(lang, fmt):
 
 
 def _params(pairs) -> dict:
-    from .errors import NctsError
+    from ..errors import NctsError
 
     out = {}
     for pair in pairs:
@@ -245,11 +245,11 @@ def query(name, expression, pairs, fmt, lang, engine, store, files, endpoint, ti
     """
     import os
 
-    from .errors import NctsError
-    from .namespaces import compact
-    from .query import resolve, run
-    from .results import output_format, render
-    from .sparql import query_form
+    from ..errors import NctsError
+    from ..namespaces import compact
+    from ..query import resolve, run
+    from ..results import output_format, render
+    from ..sparql import query_form
 
     if bool(name) == bool(expression):
         raise NctsError("give a query NAME (or FILE.rq) or -e 'SPARQL', not both")
@@ -274,7 +274,7 @@ def push(endpoint, graph_iri, append, files, timeout, user):
     """Load the graph into a remote triple store (SPARQL 1.1 Graph Store Protocol)."""
     import os
 
-    from .push import push as send
+    from ..push import push as send
 
     auth = (user, os.environ.get("NCTS_ENDPOINT_PASSWORD", "")) if user else None
     count = send(endpoint, graph_iri, files, replace=not append, timeout=timeout, auth=auth)
@@ -302,8 +302,8 @@ def push(endpoint, graph_iri, append, files, timeout, user):
 def serve(host, port, timeout, max_rows, max_bytes, max_query_bytes, queue, idle_timeout, allow_service, allow_host,
           files, store):
     """A local read-only SPARQL endpoint (/sparql) and query page (/) for the graph."""
-    from .query import oxigraph_store
-    from .serve import Settings, make_server, serve_until_stopped
+    from ..query import oxigraph_store
+    from ..serve import Settings, make_server, serve_until_stopped
 
     limits = dict(timeout=timeout, max_rows=max_rows, max_bytes=max_bytes, max_query_bytes=max_query_bytes,
                   queue=queue, idle_timeout=idle_timeout, allow_service=allow_service, allow_hosts=allow_host)
@@ -320,8 +320,8 @@ def serve(host, port, timeout, max_rows, max_bytes, max_query_bytes, queue, idle
 @_friendly
 def reason(files):
     """Check OWL 2 DL consistency of the graph [+ FILES] with the HermiT reasoner (needs Java)."""
-    from .load import load
-    from .reason import check_consistency
+    from ..load import load
+    from ..reason import check_consistency
 
     result = check_consistency(load(files))
     click.echo(result.message)
@@ -331,7 +331,7 @@ def reason(files):
         sys.exit(EXIT_FAIL)
 
 
-from .cli_export import analyze, export  # noqa: E402  (commands defined in their own module)
+from .export import analyze, export  # noqa: E402  (commands defined in their own module)
 
 main.add_command(export)
 main.add_command(analyze)
