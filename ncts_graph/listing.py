@@ -50,4 +50,4 @@ def render(rows: list[dict], fmt: str = "text") -> str:
         raise NctsError(f"unknown format {fmt!r} (use one of {', '.join(FORMATS)})")
     from .results import _table
 
-    return _table(["id", "label"], [[r["id"], r["label"]] for r in rows]) + f"\n({len(rows)})"
+    return _table(["id", "label"], [[r["id"], r["label"]] for r in rows], width=None) + f"\n({len(rows)})"

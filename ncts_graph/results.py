@@ -198,8 +198,9 @@ def _clip(cell: str, width: int) -> str:
     return textwrap.shorten(cell, width, placeholder=" …", break_long_words=False)
 
 
-def _table(header: list[str], cells: list[list[str]], width: int = 60) -> str:
-    clip = [[_clip(c, width) for c in row] for row in cells]
+def _table(header: list[str], cells: list[list[str]], width: int | None = 60) -> str:
+    """Aligned columns; prose cells shortened to ``width`` (None: never)."""
+    clip = [[_clip(c, width) if width else c for c in row] for row in cells]
     widths = [max([len(h)] + [len(r[i]) for r in clip]) for i, h in enumerate(header)]
     line = lambda r: "  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip()
     return "\n".join([line(header), line(["-" * w for w in widths])] + [line(r) for r in clip])

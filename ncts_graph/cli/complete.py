@@ -56,6 +56,28 @@ def ids(kind: str, prefix: str = "", lang: str = "en") -> list[CompletionItem]:
             if r["id"].startswith(prefix) or r["iri"].startswith(prefix)]
 
 
+def _first_argument(ctx) -> str | None:
+    """The command's first argument as typed. While an option still waits for its value (``-p``
+    being completed), click parses no arguments, so read the line click's completion scripts
+    (bash, zsh, fish) pass in $COMP_WORDS: the first word after the command name that is
+    neither an option nor an option's value."""
+    import os
+    import shlex
+
+    words = shlex.split(os.environ.get("COMP_WORDS", ""))
+    if ctx.info_name not in words:
+        return None
+    takes_value = {o for p in ctx.command.params if not getattr(p, "is_flag", False) for o in p.opts}
+    rest = iter(words[words.index(ctx.info_name) + 1:-1])
+    for word in rest:
+        if word.startswith("-"):
+            if word in takes_value:
+                next(rest, None)
+            continue
+        return word
+    return None
+
+
 @_safe
 def params(ctx, _param, incomplete):
     """``-p NAME=VALUE`` of the query being typed: its parameter names, then a parameter's
@@ -63,7 +85,7 @@ def params(ctx, _param, incomplete):
     from ..library import find
     from ..listing import kinds
 
-    name = ctx.params.get("name")
+    name = ctx.params.get("name") or _first_argument(ctx)
     if not name:
         return []
     q = find(name)

@@ -132,7 +132,7 @@ def with_xml_ids(g):
         ids[n] = curie if _NMTOKEN.match(curie) and curie not in used else f"n{i}"
         used.add(ids[n])
     h = g.__class__()
-    h.graph.update(g.graph)
+    h.graph.update({k: v for k, v in g.graph.items() if isinstance(v, (str, int, float, bool))})  # XML takes scalars
     h.add_nodes_from((ids[n], {**d, "iri": str(n)}) for n, d in g.nodes(data=True))
     if g.is_multigraph():
         h.add_edges_from((ids[u], ids[v], f"e{i}", dict(d)) for i, (u, v, d) in enumerate(g.edges(data=True)))

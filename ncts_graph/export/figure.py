@@ -187,7 +187,7 @@ def plan_clusters(g) -> Plan:
 def caption(g, c: str, members: list, lang: str, degree: dict) -> str:
     """Under a cluster: its category and count, then its most connected nodes (wrapped)."""
     names = [g.nodes[v].get(f"label_{lang}", g.nodes[v].get("label", "")) for v in members[:TOP_PER_CLUSTER]]
-    lines = [f"{category_name(c, lang)} ({len(members)})"]
+    lines = [f"{category_name(c, lang, g.graph.get('type_labels'))} ({len(members)})"]
     for name in names:
         lines += ["· " + line if i == 0 else "  " + line for i, line in enumerate(wrap(name, 28).split("\n"))]
     if len(members) > TOP_PER_CLUSTER:
@@ -271,7 +271,7 @@ def draw(g, p: Plan | None = None):
         sc.set_gid(f"nodes-{c}")
         handles.append(Line2D([], [], marker=marker, linestyle="", markersize=6, markerfacecolor=fill,
                               markeredgecolor="#333333" if marker == "D" else "white",
-                              label=f"{category_name(c, lang)} ({len(members)})"))
+                              label=f"{category_name(c, lang, g.graph.get('type_labels'))} ({len(members)})"))
     for v, text in p.labels.items():
         x, y = p.pos[v]
         texts.append(ax.text(x, y - p.radius[v] - 1.5 / 72, text, ha="center", va="top", fontsize=FONT,

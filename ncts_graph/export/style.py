@@ -45,7 +45,6 @@ def category(d: dict) -> str:
     return d.get("type", "") or "Resource"
 
 
-CATEGORY_NAMES = {"en": {"PartnerGroup": "Partner group"}, "nl": {"PartnerGroup": "Partnergroep"}}
 MARKERS = {"PartnerGroup": "D"}
 
 
@@ -55,5 +54,8 @@ def shown(d: dict) -> str:
     return alt if alt and len(alt) < len(label) else label
 
 
-def category_name(c: str, lang: str) -> str:
-    return CATEGORY_NAMES.get(lang, {}).get(c, c)
+def category_name(c: str, lang: str, names: dict | None = None) -> str:
+    """The legend name of category ``c`` in ``lang``: its class's rdfs:label from the ontology,
+    which :func:`ncts_graph.views.to_networkx` puts in ``g.graph["type_labels"]`` (``names``);
+    the class's local name when the graph carries none."""
+    return (names or {}).get(c, {}).get(lang) or c
