@@ -292,3 +292,10 @@ def test_figure_legend_in_the_figure_language(graph, view, lang, names):
         assert any(entry.startswith(name) for entry in legend), (name, legend)
     if lang == "nl":
         assert not any(entry.startswith(("Measure (", "Partner group (", "LegalBasis (")) for entry in legend), legend
+
+
+def test_info_and_queries_never_cut_an_identifier():
+    narrow = ncts("info", "--lang", "en", env={"COLUMNS": "60"}).stdout
+    assert "ncts:Measure" in narrow and "…" not in narrow  # a long one wraps instead
+    listed = ncts("queries", "--lang", "en").stdout
+    assert "goal:iri=goal:veilige-re-integratie-na-detentie" in listed and "…" not in listed

@@ -190,7 +190,7 @@ def queries(lang, fmt):
 
     rows = [[q.name, q.title(lang), " ".join(f"{p.name}:{'|'.join(p.choices) or p.type}={p.default if p.default is not None else '(required)'}"
                                               for p in q.params)] for q in items]
-    click.echo(_table(["name", "title", "parameters"], rows, width=90))
+    click.echo(_table(["name", "title", "parameters"], rows, width=None))  # an id in a default is never cut
 
 
 def _params(pairs) -> dict:
