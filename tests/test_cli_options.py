@@ -299,3 +299,12 @@ def test_info_and_queries_never_cut_an_identifier():
     assert "ncts:Measure" in narrow and "…" not in narrow  # a long one wraps instead
     listed = ncts("queries", "--lang", "en").stdout
     assert "goal:iri=goal:veilige-re-integratie-na-detentie" in listed and "…" not in listed
+
+
+def test_html_legend_in_the_page_language(graph):
+    from ncts_graph.export.html import page_data
+    from ncts_graph.views import ViewData
+
+    names = {t["type"]: t["name"] for t in page_data(ViewData(graph, "measures", "nl"))["types"]}
+    assert names["Measure"] == "Maatregel" and names["Partner"] == "Partner"
+    assert "(t.name || t.type)" in (ROOT / "ncts_graph" / "html" / "app.js").read_text(encoding="utf-8")

@@ -45,8 +45,7 @@ def cytoscape_js() -> tuple[str, str]:
 
 def page_data(data) -> dict:
     """What the page needs, as plain JSON: nodes with positions, edges, quotes, colours."""
-    from .style import TYPE_COLOURS, colour
-    from .style import short
+    from .style import TYPE_COLOURS, category_name, colour, short
     from .layout import layout
 
     g = data.nx
@@ -76,7 +75,8 @@ def page_data(data) -> dict:
     pillars = sorted({p for node in nodes if node["type"] == "Measure" for p in node["pillar"].split("; ") if p})
     return {"title": g.graph.get("title", data.view.name), "view": data.view.name, "lang": data.lang,
             "directed": g.is_directed(), "nodes": nodes, "edges": edges, "quotes": data.quotes,
-            "types": [{"type": t, "count": c} for t, c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))],
+            "types": [{"type": t, "name": category_name(t, data.lang, g.graph.get("type_labels")), "count": c}
+                      for t, c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))],
             "colours": {t: colour(t) for t in {*counts, *TYPE_COLOURS}}, "pillars": pillars}
 
 
