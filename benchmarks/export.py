@@ -73,7 +73,7 @@ def main() -> int:
         out = Path(tmp)
         graph = load()
         bench(graph, view_names(), formats, out, "bundled graph")
-        from ncts_graph.export_synthetic import synthetic
+        from synthetic import synthetic
 
         for size in [int(s) for s in args.sizes.split(",") if s]:
             start = time.perf_counter()

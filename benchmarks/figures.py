@@ -10,7 +10,7 @@ import argparse
 import time
 from pathlib import Path
 
-from ncts_graph.export_figure import draw, draw_view, overlapping_labels
+from ncts_graph.export.figure import draw, draw_view, overlapping_labels
 from ncts_graph.load import load
 from ncts_graph.views import to_networkx
 

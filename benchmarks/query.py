@@ -100,7 +100,7 @@ def part3(measures: int, limit: float, heaviest: int = 3) -> None:
     import pyoxigraph as ox
 
     from ncts_graph.build import union_graph
-    from ncts_graph.export_synthetic import synthetic
+    from synthetic import synthetic
     from ncts_graph.library import bindings, library
     from ncts_graph.query import run_on_store
     from ncts_graph.store import _ox_quad

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from .errors import NctsError
 
-TABLE_FORMATS = ("table", "csv", "json", "md")
+TABLE_FORMATS = ("text", "csv", "json", "md")  # text: aligned tables ("table", its old name, works too)
 _TEXT = {
     "nl": {"centrality": "Partners: graad en betweenness-centraliteit (view partners)",
            "communities": "Gemeenschappen van partners (Louvain, gewogen naar gedeelde maatregelen)",
@@ -38,6 +38,8 @@ _TEXT = {
            "provenance": {"stated": "involvement stated by the sources", "curator": "curator-supplied involvement",
                           "all": "involvement stated by the sources and curator-supplied"}},
 }
+#: the tables ``analyze`` returns, in order (``ncts analyze --table``)
+TABLES = tuple(name for name in _TEXT["en"] if name != "provenance")
 
 
 def _table(title: str, columns: list[str], rows: list[list]) -> dict:
@@ -114,7 +116,7 @@ def analyze(graph, lang: str = "nl", provenance: str = "stated") -> dict[str, di
 def _mark_groups(tables: dict[str, dict], partners) -> None:
     """A last column ``kind`` (organisation, or group for a ncts:PartnerGroup such as
     "Municipalities") in the partner tables: a group is not one more partner."""
-    from .export_figure import category
+    from .export.style import category
 
     kinds = {d["curie"]: "group" if category(d) == "PartnerGroup" else "organisation" for _v, d in partners.nodes(data=True)}
     for name in ("centrality", "per_partner"):
@@ -178,6 +180,7 @@ def _whole(g, measure: str) -> str:
 
 def render(tables: dict[str, dict], fmt: str) -> str:
     """The tables as one text in ``fmt`` (csv: one block per table, each after a ``# name: title`` line)."""
+    fmt = "text" if fmt == "table" else fmt
     if fmt not in TABLE_FORMATS:
         raise NctsError(f"unknown format {fmt!r} (use one of {', '.join(TABLE_FORMATS)})")
     if fmt == "json":
@@ -203,7 +206,8 @@ def render(tables: dict[str, dict], fmt: str) -> str:
 
             table = Table(title=t["title"], title_justify="left")
             for i, c in enumerate(t["columns"]):
-                table.add_column(c, justify="right" if t["rows"] and isinstance(t["rows"][0][i], (int, float)) else "left")
+                table.add_column(c, justify="right" if t["rows"] and isinstance(t["rows"][0][i], (int, float)) else "left",
+                                 overflow="fold")  # a long CURIE wraps, never cut with "…"
             for r in t["rows"]:
                 table.add_row(*map(str, r))
             console = Console(file=io.StringIO(), width=160, force_terminal=False)
@@ -236,7 +240,7 @@ def figures(graph, tables: dict[str, dict], directory: Path, lang: str = "nl", p
     import matplotlib.pyplot as plt
 
     from .build import atomic_write
-    from .export_figure import draw_view
+    from .export.figure import draw_view
     from .views import to_networkx
 
     directory = check_output_dir(directory)
@@ -302,7 +306,7 @@ def _bars(t: dict, rows: list, col: int, lang: str):
     import matplotlib.pyplot as plt
     from matplotlib.patches import Patch
 
-    from .export_figure import wrap
+    from .export.style import wrap
 
     words = _FIG_TEXT[lang]
     prov = t["columns"].index("provenance") if "provenance" in t["columns"] else None
@@ -338,7 +342,7 @@ def _timeline(t: dict, lang: str, today=None):
     import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
 
-    from .export_figure import wrap
+    from .export.style import wrap
 
     words = _FIG_TEXT[lang]
     today = today or dt.date.today()

@@ -38,27 +38,31 @@ def info(graph, lang: str = "nl") -> dict:
 
 
 def render_text(data: dict, console) -> None:
-    """Print ``info`` as rich tables."""
-    from rich.table import Table
+    """Print ``info`` as rich tables; a narrow terminal wraps an identifier, never cuts it ("…")."""
+    from functools import partial
+
+    from rich.table import Table as RichTable
+
+    Table = partial(RichTable, title_justify="left")
 
     console.print(f"[bold]ncts-graph[/bold]: {data['triples']} triples in {len(data['graphs'])} files")
     t = Table(title="Instances per class")
-    t.add_column("class"); t.add_column("count", justify="right")
+    t.add_column("class", overflow="fold"); t.add_column("count", justify="right", overflow="fold")
     for cls, n in data["classes"].items():
         t.add_row(cls, str(n))
     console.print(t)
     t = Table(title="Measures per pillar")
-    t.add_column("strategy"); t.add_column("pillar"); t.add_column("measures", justify="right")
+    t.add_column("strategy", overflow="fold"); t.add_column("pillar", overflow="fold"); t.add_column("measures", justify="right", overflow="fold")
     for row in data["pillars"]:
         t.add_row(row["strategy"], row["label"], str(row["measures"]))
     console.print(t)
     t = Table(title="Quotes per source document")
-    t.add_column("source"); t.add_column("file"); t.add_column("quotes", justify="right"); t.add_column("resources citing", justify="right")
+    t.add_column("source", overflow="fold"); t.add_column("file", overflow="fold"); t.add_column("quotes", justify="right", overflow="fold"); t.add_column("resources citing", justify="right", overflow="fold")
     for row in data["sources"]:
         t.add_row(row["source"], row["file"], str(row["quotes"]), str(row["resources"]))
     console.print(t)
     t = Table(title="Namespaces")
-    t.add_column("prefix"); t.add_column("IRI")
+    t.add_column("prefix", overflow="fold"); t.add_column("IRI", overflow="fold")
     for prefix, iri in data["namespaces"].items():
         t.add_row(prefix, iri)
     console.print(t)

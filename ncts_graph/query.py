@@ -198,6 +198,23 @@ def refresh(store, directory: Path, files, present: set) -> None:
             pass  # a read-only store still answers; it is checked again next time
 
 
+def added_files(directory) -> list[str]:
+    """The files besides the bundled ones that a persistent store holds (its record of what
+    ``--data`` added, in this run or an earlier one): they stay in the store for later runs,
+    so the CLI says so; delete the folder to start again."""
+    import json
+
+    from .load import bundled_files
+
+    path = Path(directory) / MANIFEST
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    except (OSError, ValueError):
+        return []
+    bundled = {str(Path(f).resolve()) for f in bundled_files()}
+    return sorted(k for k in manifest if k not in bundled)
+
+
 def _stamp(path: Path) -> list:
     try:
         st = path.stat()

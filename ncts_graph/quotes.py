@@ -149,3 +149,66 @@ def _uri(name):
     from rdflib import URIRef
 
     return URIRef(name)
+
+
+_QUOTE_SHAPE = ('[ a ncts:Quote ; oa:hasSource src:... ; '
+                'oa:hasSelector [ a oa:TextQuoteSelector ; oa:exact "..."@nl ] ]')
+
+
+@dataclass
+class QuotesReport:
+    """What ``ncts quotes`` found: per file (or the bundled graph) how many quotes were checked,
+    the quotes not found verbatim, unknown project terms (file, line, message) and files without
+    a quote (which checked nothing, so they are not a pass)."""
+
+    checked: dict  # file (or "bundled graph") -> number of quotes checked
+    problems: list
+    unknown: list  # {"file", "line", "message"}
+    bundled: bool = False
+
+    @property
+    def empty(self) -> list[str]:
+        return [] if self.bundled else [f for f, n in self.checked.items() if not n]
+
+    @property
+    def ok(self) -> bool:
+        return not (self.problems or self.unknown or self.empty)
+
+    def lines(self) -> list[str]:
+        out = [str(p) for p in self.problems]
+        out += [f"{u['file']}:{u['line'] or '?'}: unknown term: {u['message']}" for u in self.unknown]
+        out += [f"{f}: no quotes to check (a quote is {_QUOTE_SHAPE})" for f in self.empty]
+        return out
+
+    def summary(self) -> str:
+        if self.bundled:
+            return f"{sum(self.checked.values())} quotes checked in the bundled graph, {len(self.problems)} not verbatim"
+        checked = ", ".join(f"{n} in {f}" for f, n in self.checked.items())
+        return f"quotes checked: {checked}; {len(self.problems)} not verbatim, {len(self.unknown)} unknown terms"
+
+    def to_json(self) -> dict:
+        from dataclasses import asdict
+
+        return {"ok": self.ok, "checked": self.checked, "problems": [asdict(p) for p in self.problems],
+                "unknown_terms": self.unknown, "files_without_quotes": self.empty}
+
+
+def report(files=(), sources_dir: Path | None = None) -> QuotesReport:
+    """Check the bundled graph's quotes (no ``files``) or those in ``files``: a QuotesReport."""
+    from rdflib import URIRef
+
+    from . import paths, terms
+    from .load import load
+    from .locate import Locator
+
+    sources_dir = sources_dir or paths.sources_dir()
+    if not files:
+        count, problems = check_quotes(load(), sources_dir)
+        return QuotesReport({"bundled graph": count}, problems, [], bundled=True)
+    per_file, problems, unknown, graph = check_files(files, sources_dir)
+    locator, prefixes = Locator(graph, "en"), terms.declared_prefixes(files)
+    found = []
+    for u in unknown:
+        where = locator.where_used(u.subject, URIRef(u.iri))
+        found.append({"file": str(where.file), "line": where.line, "message": u.messages(prefixes)["en"]})
+    return QuotesReport(per_file, problems, found)

@@ -17,7 +17,7 @@ from .errors import NctsError
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-SELECT_FORMATS = ("table", "csv", "tsv", "json", "md")
+SELECT_FORMATS = ("text", "csv", "tsv", "json", "md")  # text: an aligned table ("table", its old name, works too)
 GRAPH_FORMATS = {"ttl": "turtle", "turtle": "turtle", "nt": "ntriples", "jsonld": "jsonld", "xml": "rdfxml",
                  "rdfxml": "rdfxml", "nq": "nquads", "trig": "trig"}
 
@@ -145,7 +145,8 @@ def output_format(form: str, fmt: str | None) -> str:
     graph = form in ("construct", "describe", "graph")
     article = "an" if form == "ask" else "a"
     if fmt is None:
-        return "ttl" if graph else "table"
+        return "ttl" if graph else "text"
+    fmt = "text" if fmt == "table" else fmt
     if graph and fmt not in GRAPH_FORMATS:
         hint = " (JSON-LD is jsonld)" if fmt == "json" else ""
         raise NctsError(f"--format {fmt} does not fit {article} {form.upper()} query, whose answer is a graph: "
@@ -180,13 +181,26 @@ def render(result: Result, fmt: str, compact=None) -> str:
 def _cell(term: Term | None, show) -> str:
     if term is None:
         return ""
+    """A table or Markdown cell: a literal's text without its language tag (the user chose the
+    language), an IRI as ``show`` gives it (a CURIE or the whole IRI)."""
     if term.type == "literal":
-        return " ".join(term.value.split()) + (f"@{term.lang}" if term.lang else "")
+        return " ".join(term.value.split())
     return show(term) if term.type == "uri" else f"_:{term.value}"
 
 
-def _table(header: list[str], cells: list[list[str]], width: int = 60) -> str:
-    clip = [[c if len(c) <= width else c[: width - 1] + "…" for c in row] for row in cells]
+def _clip(cell: str, width: int) -> str:
+    """Prose longer than ``width`` shortened at a word; a cell without spaces (an IRI, a CURIE, a
+    number, a date) is never cut: a cut identifier cannot be looked up."""
+    if len(cell) <= width or " " not in cell:
+        return cell
+    import textwrap
+
+    return textwrap.shorten(cell, width, placeholder=" …", break_long_words=False)
+
+
+def _table(header: list[str], cells: list[list[str]], width: int | None = 60) -> str:
+    """Aligned columns; prose cells shortened to ``width`` (None: never)."""
+    clip = [[_clip(c, width) if width else c for c in row] for row in cells]
     widths = [max([len(h)] + [len(r[i]) for r in clip]) for i, h in enumerate(header)]
     line = lambda r: "  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip()
     return "\n".join([line(header), line(["-" * w for w in widths])] + [line(r) for r in clip])

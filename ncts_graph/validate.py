@@ -75,6 +75,8 @@ class Report:
 
     @property
     def failing(self) -> list:
+        if self.fail_on == "never":  # report only
+            return []
         limit = SEVERITIES.index(self.fail_on)
         return [r for r in self.results if SEVERITIES.index(r.severity) <= limit]
 
@@ -147,8 +149,8 @@ def validate(files: Iterable[Path | str] | None = None, *, shapes: Iterable[Path
 
     if inference not in INFERENCE:
         raise NctsError(f"unknown inference {inference!r} (use one of {', '.join(INFERENCE)})")
-    if fail_on not in SEVERITIES:
-        raise NctsError(f"unknown severity {fail_on!r} (use one of {', '.join(SEVERITIES)})")
+    if fail_on not in (*SEVERITIES, "never"):
+        raise NctsError(f"unknown severity {fail_on!r} (use one of {', '.join(SEVERITIES)}, never)")
     if lang not in ("nl", "en"):
         raise NctsError(f"unknown language {lang!r} (use nl or en)")
     as_of = _as_date(as_of)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from . import paths
 from .errors import NctsError
-from .namespaces import compact
+from .namespaces import NCTS, compact
 
 VIEW_NS = "https://w3id.org/ncts-graph/view#"
 LANGS = ("nl", "en")
@@ -229,6 +229,10 @@ def to_networkx(view: str = "full", lang: str = "nl", graph=None, provenance: st
 
     for iri in sorted(typed):
         add_node(iri)
+    # legend names of the node types (and of partner groups): the classes' labels in the ontology
+    classes = {d["type"] for _n, d in g.nodes(data=True)} | {"PartnerGroup"}
+    g.graph["type_labels"] = {c: {k[-2:]: v for k, v in labels.rows[NCTS + c].items() if k in ("label_nl", "label_en")}
+                              for c in sorted(classes) if NCTS + c in labels.rows}
     for s, p, o in literals:
         if s in g:
             g.nodes[s][_local(p)] = _literal_value(o)

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from ncts_graph.analyze import analyze, coverage_matrix, render
-from ncts_graph.cli_export import analyze as analyze_cmd
+from ncts_graph.cli.export import analyze as analyze_cmd
 from ncts_graph.sparql import select
 from ncts_graph.views import to_networkx
 

@@ -13,7 +13,7 @@ from rdflib.compare import isomorphic
 
 from conftest import canonical
 from ncts_graph.build import union_graph
-from ncts_graph.cli_export import export as export_cmd
+from ncts_graph.cli.export import export as export_cmd
 from ncts_graph.errors import NctsError
 from ncts_graph.export import export
 from ncts_graph.views import to_networkx, view_names, view_rdf
@@ -191,7 +191,7 @@ def _svg_node_counts(path):
 def test_svg_draws_every_node(tmp_path, graph, nets, view):
     path = export(graph, view, "svg", tmp_path / "v.svg", lang="en")
     g = nets[view]
-    from ncts_graph.export_figure import category
+    from ncts_graph.export.style import category
 
     expected = {}
     for _n, d in g.nodes(data=True):  # partner groups have their own legend entry

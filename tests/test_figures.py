@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from ncts_graph.export import export
-from ncts_graph.export_figure import draw, overlapping_labels, plan
+from ncts_graph.export.figure import draw, overlapping_labels, plan
 from ncts_graph.views import to_networkx
 
 VIEWS = ["partners", "legal", "threats", "measures", "full"]

@@ -81,8 +81,9 @@ def test_filters_by_type_and_pillar(tmp_path, graph, browser):
     assert errors == []
 
 
-def test_html_stays_responsive_with_thousands_of_nodes(tmp_path, browser):
-    from ncts_graph.export_synthetic import synthetic
+def test_html_stays_responsive_with_thousands_of_nodes(tmp_path, browser, monkeypatch):
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    from synthetic import synthetic  # the benchmarks' generator (benchmarks/synthetic.py)
 
     path = export(synthetic(3000), "measures", "html", tmp_path / "big.html", lang="en")
     page, blocked, errors = open_offline(browser, path)

@@ -81,7 +81,7 @@
     var box = el("input", { type: "checkbox", "data-type": t.type }); box.checked = true;
     var lab = el("label"); lab.appendChild(box);
     var sw = el("span", { "class": "swatch" }); sw.style.background = DATA.colours[t.type] || "#777";
-    lab.appendChild(sw); lab.appendChild(document.createTextNode(t.type + " (" + t.count + ")"));
+    lab.appendChild(sw); lab.appendChild(document.createTextNode((t.name || t.type) + " (" + t.count + ")"));
     box.addEventListener("change", function () { hiddenTypes[t.type] = !box.checked; applyFilters(); });
     legend.appendChild(lab);
   });

@@ -11,8 +11,9 @@ import json
 import re
 from pathlib import Path
 
-from .build import atomic_write
-from .errors import NctsError
+from ..build import atomic_write
+from ..errors import NctsError
+from .style import DEFAULT_COLOUR, TYPE_COLOURS, colour  # noqa: F401  (the export's public names)
 
 #: format -> (file extension, what opens it)
 NETWORK_FORMATS = {
@@ -29,22 +30,6 @@ RDF_FORMATS = {"ttl": (".ttl", "turtle"), "nt": (".nt", "nt"), "trig": (".trig",
 FORMATS = [*NETWORK_FORMATS, *RDF_FORMATS]
 WHOLE_GRAPH = "graph"  # pseudo-view for RDF formats: ontology + data, one named graph per file
 
-#: colour per node type (colour-blind-friendly, after Okabe & Ito and Tol), grey for the rest
-TYPE_COLOURS = {
-    "Measure": "#0072B2", "Partner": "#E69F00", "LegalBasis": "#009E73", "Threat": "#D55E00",
-    "ThreatFactor": "#CC79A7", "Pillar": "#56B4E9", "Goal": "#F0E442", "Spearhead": "#882255",
-    "Strategy": "#332288", "StrategicPrinciple": "#44AA99", "MeasureType": "#999933",
-    "FundamentalRight": "#AA4499", "SourceDocument": "#117733", "LegalStatus": "#88CCEE",
-    "PartnerType": "#DDCC77", "PartnerRole": "#661100", "Emphasis": "#6699CC",
-    "ThreatLevelAssessment": "#AA4466", "ConceptScheme": "#BBBBBB",
-}
-DEFAULT_COLOUR = "#777777"
-
-
-def colour(node_type: str) -> str:
-    return TYPE_COLOURS.get(node_type, DEFAULT_COLOUR)
-
-
 def default_output(view: str, fmt: str) -> Path:
     ext = NETWORK_FORMATS[fmt][0] if fmt in NETWORK_FORMATS else RDF_FORMATS[fmt][0]
     return Path(f"ncts-{view}{ext}")
@@ -59,7 +44,7 @@ def export(graph, view: str, fmt: str, output: Path | None = None, lang: str = "
            provenance: str = "stated") -> Path:
     """Write ``view`` of ``graph`` as ``fmt`` to ``output`` (default ncts-VIEW.EXT), atomically.
     ``provenance``: the partner involvements in the view (stated by the sources, curator, all)."""
-    from .views import _check_lang, _check_provenance, get_view
+    from ..views import _check_lang, _check_provenance, get_view
 
     check_format(fmt)
     _check_lang(lang)
@@ -82,7 +67,7 @@ def export(graph, view: str, fmt: str, output: Path | None = None, lang: str = "
 def prepare(graph, view: str, fmt: str, lang: str, provenance: str = "stated"):
     """What a format is written from: the page data for html, else the view's networkx graph."""
     if fmt == "html":
-        from .views import ViewData
+        from ..views import ViewData
 
         return ViewData(graph, view, lang, provenance)
     return network(graph, view, lang, provenance)
@@ -92,7 +77,7 @@ def write_view(prepared, fmt: str, output: Path) -> None:
     """Write a prepared view (see :func:`prepare`) as ``fmt``, atomically."""
     g = prepared
     if fmt == "html":
-        from .export_html import write_html
+        from .html import write_html
 
         atomic_write(output, lambda tmp: write_html(prepared, tmp))
     elif fmt == "graphml":
@@ -105,13 +90,13 @@ def write_view(prepared, fmt: str, output: Path) -> None:
     elif fmt == "dot":
         atomic_write(output, lambda tmp: tmp.write_text(to_dot(g), encoding="utf-8"))
     else:  # svg, png
-        from .export_figure import draw_view
+        from .figure import draw_view
 
         atomic_write(output, lambda tmp: draw_view(g, tmp, fmt))
 
 
 def network(graph, view: str, lang: str, provenance: str = "stated"):
-    from .views import to_networkx
+    from ..views import to_networkx
 
     return to_networkx(view, lang=lang, graph=graph, provenance=provenance)
 
@@ -147,7 +132,7 @@ def with_xml_ids(g):
         ids[n] = curie if _NMTOKEN.match(curie) and curie not in used else f"n{i}"
         used.add(ids[n])
     h = g.__class__()
-    h.graph.update(g.graph)
+    h.graph.update({k: v for k, v in g.graph.items() if isinstance(v, (str, int, float, bool))})  # XML takes scalars
     h.add_nodes_from((ids[n], {**d, "iri": str(n)}) for n, d in g.nodes(data=True))
     if g.is_multigraph():
         h.add_edges_from((ids[u], ids[v], f"e{i}", dict(d)) for i, (u, v, d) in enumerate(g.edges(data=True)))
@@ -229,11 +214,11 @@ def to_dot(g) -> str:
 def write_rdf(graph, view: str, fmt: str, output: Path, provenance: str = "stated") -> None:
     """The whole graph (view ``graph``: as ``ncts build``) or a view's CONSTRUCT; TriG puts the
     view in a named graph called after it."""
-    from .views import VIEW_NS, view_rdf
+    from ..views import VIEW_NS, view_rdf
 
     rdf_format = RDF_FORMATS[fmt][1]
     if view == WHOLE_GRAPH:
-        from .build import union_graph
+        from ..build import union_graph
 
         g = union_graph(graph)
         target = graph if fmt == "trig" and hasattr(graph, "graphs") else g
@@ -248,7 +233,7 @@ def write_rdf(graph, view: str, fmt: str, output: Path, provenance: str = "state
                 target.bind(p, ns, override=True)
             named = target.graph(URIRef(VIEW_NS.rstrip("#") + "/" + view))
             named.addN((s, p, o, named) for s, p, o in g)
-    from .namespaces import PREFIXES
+    from ..namespaces import PREFIXES
 
     kwargs = {"context": {**PREFIXES, "nv": VIEW_NS}} if fmt == "jsonld" else {}
     atomic_write(output, lambda tmp: target.serialize(destination=str(tmp), format=rdf_format, encoding="utf-8", **kwargs))

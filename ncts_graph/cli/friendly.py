@@ -7,7 +7,7 @@ from functools import wraps
 
 import click
 
-from .errors import NctsError
+from ..errors import NctsError
 
 
 def friendly(func):

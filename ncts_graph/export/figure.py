@@ -8,7 +8,7 @@ the same place:
 * a view of up to :data:`CLUSTER_LIMIT` nodes: the seeded force layout, then every labelled node
   gets a box (its marker and its label wrapped at word boundaries, sized for the longer of the
   Dutch and English label) and the boxes are pushed apart until none overlap
-  (:func:`export_layout.remove_overlaps`);
+  (:func:`layout.remove_overlaps`);
 * a larger view (measures, full): one cluster per type (a disc, the most connected nodes in
   the middle), edges aggregated per pair of types with their count, and under each cluster
   its most connected nodes by name. The whole network is for Gephi (docs/exports.md).
@@ -21,42 +21,12 @@ import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .style import MARKERS, category, category_name, colour, shown, wrap
+
 MAX_LABELS = 60      # a network figure labels every node up to this many, else the top non-measures
 CLUSTER_LIMIT = 150  # above this many nodes a network figure is a hairball: clusters per type
-WRAP = 22            # characters per label line
 FONT = 6.5           # label size in points
 TOP_PER_CLUSTER = 4  # names listed under a cluster
-
-
-def short(d: dict, limit: int = 30) -> str:
-    """A one-line label for the HTML export: the short label, else the label cut at a word."""
-    text = d.get("short_label") or d.get("label", "")
-    if len(text) <= limit:
-        return text
-    return textwrap.shorten(text, limit, placeholder=" …", break_long_words=False) if " " in text[:limit] else text
-
-
-def wrap(text: str, width: int = WRAP) -> str:
-    """``text`` on lines of about ``width`` characters, broken at spaces only (never in a word)."""
-    return "\n".join(textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)) or text
-
-
-def category(d: dict) -> str:
-    """The legend entry of a node: its type, with partner groups ("Municipalities") apart from
-    single organisations."""
-    if d.get("type") == "Partner" and "PartnerGroup" in str(d.get("class", "")).split("; "):
-        return "PartnerGroup"
-    return d.get("type", "") or "Resource"
-
-
-_CATEGORY_NAMES = {"en": {"PartnerGroup": "Partner group"}, "nl": {"PartnerGroup": "Partnergroep"}}
-_MARKERS = {"PartnerGroup": "D"}
-
-
-def _shown(d: dict) -> str:
-    """The label drawn: the short label when it is shorter (an acronym), else the label."""
-    alt, label = d.get("short_label", ""), d.get("label", "")
-    return alt if alt and len(alt) < len(label) else label
 
 
 @dataclass
@@ -118,14 +88,14 @@ def labelled_nodes(g) -> list:
 def plan_network(g) -> Plan:
     import numpy as np
 
-    from .export_layout import force_layout, remove_overlaps
+    from .layout import force_layout, remove_overlaps
 
     size = _measure()
     nodes = sorted(g.nodes())
     degree = _degree(g)
     top = max(degree.values(), default=1) or 1
     radius = {v: _radius(degree.get(v, 0), top) for v in nodes}
-    labels = {v: wrap(_shown(g.nodes[v])) for v in labelled_nodes(g)}
+    labels = {v: wrap(shown(g.nodes[v])) for v in labelled_nodes(g)}
     gap = 1.5 / 72  # label below its marker
     half, offset = [], []  # half sizes of each node's box and the box centre's offset from the node
     for v in nodes:
@@ -160,7 +130,7 @@ def plan_clusters(g) -> Plan:
     side in rows, each with a caption (category, count, its most connected names) under it."""
     import numpy as np
 
-    from .export_layout import remove_overlaps
+    from .layout import remove_overlaps
 
     size = _measure()
     degree = _degree(g)
@@ -214,14 +184,10 @@ def plan_clusters(g) -> Plan:
                 bundles=sorted((a, b, k) for (a, b), k in bundles.items()), extent=(lo[0], hi[0], lo[1], hi[1]))
 
 
-def category_name(c: str, lang: str) -> str:
-    return _CATEGORY_NAMES.get(lang, {}).get(c, c)
-
-
 def caption(g, c: str, members: list, lang: str, degree: dict) -> str:
     """Under a cluster: its category and count, then its most connected nodes (wrapped)."""
     names = [g.nodes[v].get(f"label_{lang}", g.nodes[v].get("label", "")) for v in members[:TOP_PER_CLUSTER]]
-    lines = [f"{category_name(c, lang)} ({len(members)})"]
+    lines = [f"{category_name(c, lang, g.graph.get('type_labels'))} ({len(members)})"]
     for name in names:
         lines += ["· " + line if i == 0 else "  " + line for i, line in enumerate(wrap(name, 28).split("\n"))]
     if len(members) > TOP_PER_CLUSTER:
@@ -236,8 +202,7 @@ def draw(g, p: Plan | None = None):
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
 
-    from .export import colour
-
+    
     p = p or plan(g)
     lang = g.graph.get("lang", "en")
     degree = _degree(g)
@@ -299,14 +264,14 @@ def draw(g, p: Plan | None = None):
     for c in sorted(cats, key=lambda c: (-len(cats[c]), c)):
         members = sorted(cats[c])
         fill = colour("Partner" if c == "PartnerGroup" else c)
-        marker = _MARKERS.get(c, "o")
+        marker = MARKERS.get(c, "o")
         sizes = [(p.radius[v] * 72 * 2) ** 2 * (0.8 if marker == "D" else 1) for v in members]
         sc = ax.scatter([p.pos[v][0] for v in members], [p.pos[v][1] for v in members], s=sizes, c=fill,
                         marker=marker, edgecolors="#333333" if marker == "D" else "white", linewidths=0.4, zorder=2)
         sc.set_gid(f"nodes-{c}")
         handles.append(Line2D([], [], marker=marker, linestyle="", markersize=6, markerfacecolor=fill,
                               markeredgecolor="#333333" if marker == "D" else "white",
-                              label=f"{category_name(c, lang)} ({len(members)})"))
+                              label=f"{category_name(c, lang, g.graph.get('type_labels'))} ({len(members)})"))
     for v, text in p.labels.items():
         x, y = p.pos[v]
         texts.append(ax.text(x, y - p.radius[v] - 1.5 / 72, text, ha="center", va="top", fontsize=FONT,

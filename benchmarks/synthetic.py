@@ -1,4 +1,4 @@
-"""A synthetic graph of many measures for the export benchmarks and the HTML scale test:
+"""A synthetic graph of many measures for the benchmarks and the HTML scale test (tests import it from here):
 the bundled graph plus N generated measures that reuse its partners, laws, threats and
 pillars, shaped like curated ones (labels nl/en, pillar, threat, two involvements with
 roles, a legal basis, a quote). Deterministic for a given N."""
@@ -13,9 +13,9 @@ def synthetic(n_measures: int, base=None):
     from rdflib import BNode, Literal, URIRef
     from rdflib.namespace import RDF, RDFS
 
-    from .load import GRAPH_BASE, load
-    from .namespaces import BASE, NCTS, PREFIXES
-    from .sparql import select
+    from ncts_graph.load import GRAPH_BASE, load
+    from ncts_graph.namespaces import BASE, NCTS, PREFIXES
+    from ncts_graph.sparql import select
 
     ds = base if base is not None else load()
     pick = lambda q: [r["x"] for r in select(ds, q)]  # noqa: E731

@@ -14,10 +14,10 @@ import json
 import os
 from pathlib import Path
 
-from . import paths
-from .errors import NctsError
+from .. import paths
+from ..errors import NctsError
 
-_HERE = Path(__file__).resolve().parent / "html"
+_HERE = Path(__file__).resolve().parent.parent / "html"
 IMPORTANT = 60  # labelled at the initial zoom (all nodes of a view up to this many)
 _HIDDEN = {"label", "label_nl", "label_en", "type", "class", "short_label"}
 
@@ -29,7 +29,7 @@ def cytoscape_js() -> tuple[str, str]:
     if env:
         candidates += [Path(env) / "cytoscape.min.js", Path(env) / "cytoscape" / "dist" / "cytoscape.min.js"]
     candidates.append(paths.home() / "web" / "cytoscape" / "cytoscape.min.js")  # in the wheel (hatch_build.py)
-    for web in (paths.home() / "web", Path(__file__).resolve().parent.parent / "web"):
+    for web in (paths.home() / "web", Path(__file__).resolve().parents[2] / "web"):
         candidates.append(web / "node_modules" / "cytoscape" / "dist" / "cytoscape.min.js")
     for path in candidates:
         if path.is_file():
@@ -45,9 +45,8 @@ def cytoscape_js() -> tuple[str, str]:
 
 def page_data(data) -> dict:
     """What the page needs, as plain JSON: nodes with positions, edges, quotes, colours."""
-    from .export import TYPE_COLOURS, colour
-    from .export_figure import short
-    from .export_layout import layout
+    from .style import TYPE_COLOURS, category_name, colour, short
+    from .layout import layout
 
     g = data.nx
     pos = layout(g)
@@ -76,7 +75,8 @@ def page_data(data) -> dict:
     pillars = sorted({p for node in nodes if node["type"] == "Measure" for p in node["pillar"].split("; ") if p})
     return {"title": g.graph.get("title", data.view.name), "view": data.view.name, "lang": data.lang,
             "directed": g.is_directed(), "nodes": nodes, "edges": edges, "quotes": data.quotes,
-            "types": [{"type": t, "count": c} for t, c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))],
+            "types": [{"type": t, "name": category_name(t, data.lang, g.graph.get("type_labels")), "count": c}
+                      for t, c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))],
             "colours": {t: colour(t) for t in {*counts, *TYPE_COLOURS}}, "pillars": pillars}
 
 
@@ -93,8 +93,8 @@ def _room_for_labels(g, pos: dict, sizes: dict, important: set) -> dict:
 
     import numpy as np
 
-    from .export_figure import short
-    from .export_layout import remove_overlaps
+    from .style import short
+    from .layout import remove_overlaps
 
     keys = sorted(important)
     if len(keys) < 2:

@@ -1,7 +1,8 @@
 """The ``ncts`` command: a thin layer over the Python API, one subcommand per verb.
 
 Heavy libraries (rdflib, owlready2) are imported inside the commands, so
-``ncts --help`` starts instantly. Every user error is one line and exit code 2.
+``ncts --help`` starts instantly. Every user error is one line and exit code 2. The options
+the verbs share (--data, --lang, --format, --fail-on, -o) are defined once, in options.py.
 """
 
 from __future__ import annotations
@@ -11,8 +12,10 @@ from pathlib import Path
 
 import click
 
-from .cli_friendly import friendly as _friendly
-from .errors import EXIT_FAIL
+from ..errors import EXIT_FAIL
+from . import complete
+from .friendly import friendly as _friendly
+from .options import data_option, emit, fail_on_option, fails, format_option, lang_option, output_option
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -22,52 +25,38 @@ def main():
 
 
 @main.command()
-@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@data_option(help="A file whose quotes to check (repeatable; FILES as arguments work too).")
 @click.option("--sources", type=click.Path(path_type=Path), default=None,
               help="Folder of source texts (default: $NCTS_SOURCES or ../shared/sources).")
+@format_option("text", "json", help="json: checked counts, problems, unknown terms and files without quotes.")
+@fail_on_option()
 @_friendly
-def quotes(files, sources):
+def quotes(files, sources, fmt, fail_on):
     """Check that every quote occurs verbatim in its source document.
 
     Without FILES, checks the whole bundled graph; with FILES, only the quotes in
     those files (source documents are looked up in the bundled data/sources.ttl).
+    Every problem is a violation (so --fail-on never only reports).
     """
-    from . import paths, terms
-    from .load import load
-    from .quotes import check_files, check_quotes
+    import json
 
-    if not files:
-        count, problems = check_quotes(load(), sources or paths.sources_dir())
-        for problem in problems:
-            click.echo(str(problem))
-        click.echo(f"{count} quotes checked in the bundled graph, {len(problems)} not verbatim", err=bool(problems))
-        sys.exit(EXIT_FAIL if problems else 0)
-    per_file, problems, unknown, graph = check_files(files, sources or paths.sources_dir())
-    for problem in problems:
-        click.echo(str(problem))
-    from rdflib import URIRef
+    from ..quotes import report as check
 
-    from .locate import Locator
-
-    locator, prefixes = Locator(graph, "en"), terms.declared_prefixes(files)
-    for u in unknown:
-        where = locator.where_used(u.subject, URIRef(u.iri))
-        click.echo(f"{where.file}:{where.line or '?'}: unknown term: {u.messages(prefixes)['en']}")
-    empty = [f for f, n in per_file.items() if not n]
-    for f in empty:
-        click.echo(f"{f}: no quotes to check (a quote is [ a ncts:Quote ; oa:hasSource src:... ; "
-                   "oa:hasSelector [ a oa:TextQuoteSelector ; oa:exact \"...\"@nl ] ])")
-    checked = ", ".join(f"{n} in {f}" for f, n in per_file.items())
-    failed = bool(problems or unknown or empty)
-    click.echo(f"quotes checked: {checked}; {len(problems)} not verbatim, {len(unknown)} unknown terms", err=failed)
-    if failed:
+    report = check(files, sources)
+    if fmt == "json":
+        click.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+    else:
+        for line in report.lines():
+            click.echo(line)
+        click.echo(report.summary(), err=not report.ok)
+    if not report.ok and fails(["violation"], fail_on):
         sys.exit(EXIT_FAIL)
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True, help="Language of labels.")
-@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@format_option("text", "json")
+@lang_option("Language of labels.")
+@data_option()
 @_friendly
 def info(fmt, lang, files):
     """Counts per class, per pillar and per source document; namespaces.
@@ -76,8 +65,8 @@ def info(fmt, lang, files):
     """
     import json
 
-    from .info import info as compute, render_text
-    from .load import load
+    from ..info import info as compute, render_text
+    from ..load import load
 
     data = compute(load(files), lang=lang)
     if fmt == "json":
@@ -91,12 +80,12 @@ def info(fmt, lang, files):
 @main.command()
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path),
               help="Output file; the format follows the extension: .ttl .nt .trig .nq .jsonld")
-@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@data_option()
 @_friendly
 def build(output, files):
     """Write the merged graph (ontology + data [+ FILES]) to OUTPUT, atomically."""
-    from .build import build as write
-    from .load import load
+    from ..build import build as write
+    from ..load import load
 
     graph = load(files)
     write(graph, output)
@@ -104,26 +93,27 @@ def build(output, files):
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--fail-on", type=click.Choice(["error", "warning"]), default="error", show_default=True,
-              help="Lowest severity that makes the exit code 1.")
+@format_option("text", "json")
+@fail_on_option()
 @click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default="oxigraph", show_default=True,
               help="Embedded SPARQL engine.")
 @click.option("--all", "report_all", is_flag=True,
               help="With FILES: also report findings about the bundled data (curation-only checks never apply to FILES).")
-@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@data_option()
 @_friendly
 def check(fmt, fail_on, engine, report_all, files):
     """Run the hygiene checks (queries/hygiene/*.rq) on the graph [+ FILES].
+
+    A check's severity is error (a violation, for --fail-on) or warning.
 
     With FILES, only findings about nodes FILES define are reported (unless --all), and a
     file that defines nothing to check, or uses an unknown project term, is an error.
     """
     import json
 
-    from .hygiene import check as run, summary
-    from .load import load
-    from .terms import user_files
+    from ..hygiene import check as run, summary
+    from ..load import load
+    from ..terms import user_files
 
     graph = load(user_files(files))  # a bundled file given again would duplicate its blank nodes
     findings = run(graph, engine=engine, files=files, everything=report_all)
@@ -136,26 +126,22 @@ def check(fmt, fail_on, engine, report_all, files):
             for line in f.lines():
                 click.echo(line)
         click.echo(summary(graph, findings, files))
-    failing = {"error"} if fail_on == "error" else {"error", "warning"}
-    if any(f.severity in failing for f in findings):
+    if fails([f.severity for f in findings], fail_on):
         sys.exit(EXIT_FAIL)
 
 
 @main.command()
-@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@data_option(help="A measure definition file to validate (repeatable; FILES as arguments work too).")
 @click.option("--shapes", "extra_shapes", multiple=True, type=click.Path(path_type=Path),
               help="Extra shapes file or folder of .ttl files (repeatable).")
 @click.option("--no-bundled-shapes", is_flag=True, help="Use only the --shapes given, replacing the bundled shapes.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "ttl"]), default="text", show_default=True,
-              help="ttl is the standard SHACL validation report graph.")
-@click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True,
-              help="Language of messages and labels.")
+@format_option("text", "json", "ttl", help="ttl is the standard SHACL validation report graph.")
+@lang_option("Language of messages and labels.")
 @click.option("--as-of", default=None, metavar="DATE",
               help="Reference date (YYYY-MM-DD) for the rule that a measure's legal basis is in force [default: today].")
 @click.option("--inference", type=click.Choice(["none", "rdfs", "owlrl"]), default="none", show_default=True,
               help="Expand the data graph before validating.")
-@click.option("--fail-on", type=click.Choice(["violation", "warning", "info"]), default="violation", show_default=True,
-              help="Lowest severity that makes the exit code 1.")
+@fail_on_option()
 @click.option("--all", "report_all", is_flag=True,
               help="With FILES: also report results about the bundled data, not only about nodes in FILES.")
 @click.option("-q", "--quiet", is_flag=True, help="Text format: only the summary line.")
@@ -168,8 +154,8 @@ def validate(files, extra_shapes, no_bundled_shapes, fmt, lang, as_of, inference
     threats; only results about nodes defined in FILES are reported (unless --all).
     Exit code 0: conforms at the --fail-on level; 1: does not; 2: bad input.
     """
-    from .errors import NctsError
-    from .validate import render_json, render_text, render_ttl, summary, validate as run
+    from ..errors import NctsError
+    from ..validate import render_json, render_text, render_ttl, summary, validate as run
 
     if no_bundled_shapes and not extra_shapes:
         raise NctsError("--no-bundled-shapes needs at least one --shapes FILE or folder")
@@ -183,14 +169,14 @@ def validate(files, extra_shapes, no_bundled_shapes, fmt, lang, as_of, inference
 
 
 @main.command()
-@click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True)
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@lang_option("Language of titles.")
+@format_option("text", "json")
 @_friendly
 def queries(lang, fmt):
     """List the library of named questions (queries/*.rq): name, title, parameters."""
     import json
 
-    from .library import library
+    from ..library import library
 
     items = library()
     if fmt == "json":
@@ -200,15 +186,15 @@ def queries(lang, fmt):
                                            for p in q.params],
                                 "example": q.meta.get("example")} for q in items], indent=2, ensure_ascii=False))
         return
-    from .results import _table
+    from ..results import _table
 
     rows = [[q.name, q.title(lang), " ".join(f"{p.name}:{'|'.join(p.choices) or p.type}={p.default if p.default is not None else '(required)'}"
                                               for p in q.params)] for q in items]
-    click.echo(_table(["name", "title", "parameters"], rows, width=90))
+    click.echo(_table(["name", "title", "parameters"], rows, width=None))  # an id in a default is never cut
 
 
 def _params(pairs) -> dict:
-    from .errors import NctsError
+    from ..errors import NctsError
 
     out = {}
     for pair in pairs:
@@ -220,19 +206,20 @@ def _params(pairs) -> dict:
 
 
 @main.command()
-@click.argument("name", required=False)
+@click.argument("name", required=False, shell_complete=complete.query_names)
 @click.option("-e", "--expression", metavar="SPARQL", help="SPARQL text to run instead of a named query.")
-@click.option("-p", "--param", "pairs", multiple=True, metavar="NAME=VALUE",
+@click.option("-p", "--param", "pairs", multiple=True, metavar="NAME=VALUE", shell_complete=complete.params,
               help="A parameter, bound as an RDF term (repeatable).")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "md", "ttl", "nt", "jsonld", "xml"]),
-              default=None, help="SELECT/ASK: table (default), csv, tsv, json, md; CONSTRUCT/DESCRIBE: ttl (default), nt, jsonld, xml.")
-@click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True,
-              help="Language of labels (the 'lang' parameter of library queries).")
+@format_option("text", "csv", "tsv", "json", "md", "ttl", "nt", "jsonld", "xml", default=None,
+               help="SELECT/ASK: text (an aligned table; the default), csv, tsv, json, md; "
+                    "CONSTRUCT/DESCRIBE: ttl (default), nt, jsonld, xml.")
+@lang_option("Language of labels (the 'lang' parameter of library queries).")
+@output_option()
 @click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default="oxigraph", show_default=True)
 @click.option("--store", type=click.Path(path_type=Path), default=None,
-              help="A persistent Oxigraph store folder (filled with the graph on first use).")
-@click.option("--data", "files", multiple=True, type=click.Path(path_type=Path),
-              help="Extra RDF files to query with the bundled graph (repeatable).")
+              help="A persistent Oxigraph store folder (filled with the graph on first use). --data files are "
+                   "added to it and stay for later runs (ncts says so on each run; delete the folder to start again).")
+@data_option(positional=False, help="An extra RDF file to query with the bundled graph (repeatable).")
 @click.option("--endpoint", metavar="URL", help="Run on a remote SPARQL 1.1 endpoint instead.")
 @click.option("--timeout", type=float, default=60, show_default=True, help="Seconds to wait for an endpoint.")
 @click.option("--user", default=None, help="Endpoint user name (password from $NCTS_ENDPOINT_PASSWORD).")
@@ -242,7 +229,7 @@ def _params(pairs) -> dict:
 @click.option("--named-graph", "named_graphs", multiple=True, metavar="IRI",
               help="A named graph for GRAPH (repeatable), as the protocol's named-graph-uri; replaces FROM NAMED.")
 @_friendly
-def query(name, expression, pairs, fmt, lang, engine, store, files, endpoint, timeout, user, default_graphs,
+def query(name, expression, pairs, fmt, lang, output, engine, store, files, endpoint, timeout, user, default_graphs,
           named_graphs):
     """Run a named question (see `ncts queries`), a .rq FILE, or -e 'SPARQL'.
 
@@ -251,12 +238,12 @@ def query(name, expression, pairs, fmt, lang, engine, store, files, endpoint, ti
     """
     import os
 
-    from .errors import NctsError
-    from .namespaces import compact
-    from .protocol import dataset_from
-    from .query import resolve, run
-    from .results import output_format, render
-    from .sparql import query_form
+    from ..errors import NctsError
+    from ..namespaces import compact
+    from ..protocol import dataset_from
+    from ..query import resolve, run
+    from ..results import output_format, render
+    from ..sparql import query_form
 
     if bool(name) == bool(expression):
         raise NctsError("give a query NAME (or FILE.rq) or -e 'SPARQL', not both")
@@ -265,7 +252,20 @@ def query(name, expression, pairs, fmt, lang, engine, store, files, endpoint, ti
     auth = (user, os.environ.get("NCTS_ENDPOINT_PASSWORD", "")) if user else None
     result = run(q, _params(pairs), engine=engine, endpoint=endpoint, store=store, files=files, lang=lang,
                  timeout=timeout, auth=auth, dataset=dataset_from(default_graphs, named_graphs))
-    click.echo(render(result, fmt, compact=lambda t: compact(t.value)))
+    if store is not None and not endpoint:
+        _say_store_holds(store, files)
+    emit(render(result, fmt, compact=lambda t: compact(t.value)), output)
+
+
+def _say_store_holds(store: Path, files) -> None:
+    """A persistent store keeps what --data added: say so plainly, on every run that uses it."""
+    from ..query import added_files
+
+    now = {str(Path(f).resolve()) for f in files}
+    for path in added_files(store):
+        how = "added now" if path in now else "added by an earlier --data"
+        click.echo(f"ncts: note: the store {store} holds {path} ({how}); it stays for later runs "
+                   f"(delete {store} to start again)", err=True)
 
 
 @main.command()
@@ -273,7 +273,7 @@ def query(name, expression, pairs, fmt, lang, engine, store, files, endpoint, ti
               help="Graph Store Protocol URL of the store, e.g. http://localhost:7878/store")
 @click.option("--graph", "graph_iri", default=None, metavar="IRI", help="Named graph to load into (default: the default graph).")
 @click.option("--append", is_flag=True, help="Add to the graph (POST) instead of replacing it (PUT).")
-@click.option("--data", "files", multiple=True, type=click.Path(path_type=Path), help="Extra RDF files to push along.")
+@data_option(positional=False, help="An extra RDF file to push along (repeatable).")
 @click.option("--timeout", type=float, default=60, show_default=True)
 @click.option("--user", default=None, help="User name (password from $NCTS_ENDPOINT_PASSWORD).")
 @_friendly
@@ -281,7 +281,7 @@ def push(endpoint, graph_iri, append, files, timeout, user):
     """Load the graph into a remote triple store (SPARQL 1.1 Graph Store Protocol)."""
     import os
 
-    from .push import push as send
+    from ..push import push as send
 
     auth = (user, os.environ.get("NCTS_ENDPOINT_PASSWORD", "")) if user else None
     count = send(endpoint, graph_iri, files, replace=not append, timeout=timeout, auth=auth)
@@ -305,7 +305,7 @@ def push(endpoint, graph_iri, append, files, timeout, user):
               help="Allow SERVICE (federated query) to this endpoint (repeatable); refused otherwise.")
 @click.option("--allow-host", multiple=True, metavar="NAME",
               help="Also accept requests for this host name (repeatable); by default only the bound host and loopback names.")
-@click.option("--data", "files", multiple=True, type=click.Path(path_type=Path), help="Extra RDF files to serve.")
+@data_option(positional=False, help="An extra RDF file to serve (repeatable).")
 @click.option("--store", type=click.Path(path_type=Path), default=None, help="Serve a persistent Oxigraph store.")
 @click.option("--max-upload-bytes", type=int, default=1_000_000, show_default=True,
               help="Largest file accepted by the /validate page (413 beyond).")
@@ -315,15 +315,17 @@ def push(endpoint, graph_iri, append, files, timeout, user):
 def serve(host, port, timeout, max_rows, max_bytes, max_query_bytes, queue, idle_timeout, allow_service, allow_host,
           files, store, max_upload_bytes, validate_timeout):
     """A local read-only SPARQL endpoint (/sparql) and query page (/) for the graph."""
-    from .query import oxigraph_store
-    from .serve import Settings, make_server, serve_until_stopped
-    from .webvalidate import Limits
+    from ..query import oxigraph_store
+    from ..serve import Settings, make_server, serve_until_stopped
+    from ..webvalidate import Limits
 
     checks = Limits(max_upload_bytes, validate_timeout)  # refused before the graph is loaded, as the others
     limits = dict(timeout=timeout, max_rows=max_rows, max_bytes=max_bytes, max_query_bytes=max_query_bytes,
                   queue=queue, idle_timeout=idle_timeout, allow_service=allow_service, allow_hosts=allow_host)
     Settings(None, **limits)  # bad options are refused before the graph is loaded
     server = make_server(oxigraph_store(files, store), host, port, validate=checks, **limits)
+    if store is not None:
+        _say_store_holds(store, files)
     url = f"http://{host}:{server.server_address[1]}/"
     click.echo(f"ncts-graph SPARQL endpoint: {url}sparql   query page: {url}   browse: {url}browse   (Ctrl+C stops)",
                err=False)
@@ -334,12 +336,12 @@ def serve(host, port, timeout, max_rows, max_bytes, max_query_bytes, queue, idle
 @main.command()
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path),
               help="Folder of the site (replaced whole, atomically, if written by `ncts docs` before).")
-@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@data_option()
 @_friendly
 def docs(output, files):
     """Write every resource page, the browse pages and the ontology documentation [+ FILES] as a static site."""
-    from .pages import write_site
-    from .query import oxigraph_store
+    from ..pages import write_site
+    from ..query import oxigraph_store
 
     counts = write_site(output, oxigraph_store(files))
     click.echo(f"wrote {counts['pages']} pages (nl, en) and {counts['data']} data files to {output}; "
@@ -347,22 +349,43 @@ def docs(output, files):
 
 
 @main.command()
-@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@data_option()
+@format_option("text", "json", help="json: consistent, message, unsatisfiable_classes.")
 @_friendly
-def reason(files):
+def reason(files, fmt):
     """Check OWL 2 DL consistency of the graph [+ FILES] with the HermiT reasoner (needs Java)."""
-    from .load import load
-    from .reason import check_consistency
+    import json
+    from dataclasses import asdict
+
+    from ..load import load
+    from ..reason import check_consistency
 
     result = check_consistency(load(files))
-    click.echo(result.message)
-    for iri in result.unsatisfiable_classes:
-        click.echo(f"unsatisfiable: {iri}")
+    if fmt == "json":
+        click.echo(json.dumps(asdict(result), indent=2, ensure_ascii=False))
+    else:
+        click.echo(result.message)
+        for iri in result.unsatisfiable_classes:
+            click.echo(f"unsatisfiable: {iri}")
     if not result.consistent or result.unsatisfiable_classes:
         sys.exit(EXIT_FAIL)
 
 
-from .cli_export import analyze, export  # noqa: E402  (commands defined in their own module)
+@main.command(name="list")
+@click.argument("kind", shell_complete=complete.list_kinds)
+@lang_option("Language of the labels.")
+@format_option("text", "json", "tsv")
+@data_option(positional=False, help="An extra RDF file whose things are listed too (repeatable).")
+@_friendly
+def list_(kind, lang, fmt, files):
+    """Ids and labels of KIND: threats, partners, rights, laws, types (of measure), pillars,
+    goals, measures (one query each in queries/list/): the ids that -p parameters take."""
+    from ..listing import items, render
+
+    click.echo(render(items(kind, lang, files), fmt))
+
+
+from .export import analyze, export  # noqa: E402  (commands defined in their own module)
 
 main.add_command(export)
 main.add_command(analyze)

@@ -10,30 +10,32 @@ from pathlib import Path
 
 import click
 
-from .cli_friendly import friendly
+from . import complete
+from ..analyze import TABLES
+from .friendly import friendly
+from .options import data_option, format_option, lang_option
 
 
 @click.command()
-@click.option("--view", "view", default="full", show_default=True, metavar="VIEW",
+@click.option("--view", "view", default="full", show_default=True, metavar="VIEW", shell_complete=complete.views,
               help="full, measures, partners, threats, legal (queries/views/*.rq); "
                    "'graph' = the whole RDF graph (RDF formats only).")
 @click.option("--format", "fmt", required=True, metavar="FORMAT",
               help="graphml, gexf, cytoscape, nodelink, dot, html, svg, png, ttl, nt, trig, jsonld.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="Output file [default: ncts-VIEW.EXT in the current folder]; written atomically.")
-@click.option("--lang", default="nl", show_default=True, metavar="nl|en", help="Language of labels.")
+@lang_option("Language of labels.")
 @click.option("--provenance", default="stated", show_default=True, metavar="stated|curator|all",
               help="Partner involvements: named by the sources, supplied by the curator, or both.")
-@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@data_option()
 @friendly
 def export(view, fmt, output, lang, provenance, files):
     """Export a view of the graph [+ FILES] for Gephi, yEd, Cytoscape, d3, Graphviz, a browser or a paper."""
-    from .export import check_format, export as write
-    from .load import load
-    from .views import _check_lang, get_view
+    from ..export import check_format, export as write
+    from ..load import load
+    from ..views import get_view
 
     check_format(fmt)
-    _check_lang(lang)
     if view != "graph":
         get_view(view)
     path = write(load(files), view, fmt, output, lang=lang, provenance=provenance)
@@ -41,27 +43,25 @@ def export(view, fmt, output, lang, provenance, files):
 
 
 @click.command()
-@click.option("--format", "fmt", default="table", show_default=True, metavar="table|csv|json|md")
-@click.option("--lang", default="nl", show_default=True, metavar="nl|en", help="Language of labels.")
+@format_option("text", "csv", "json", "md")
+@lang_option("Language of labels, legends and figures.")
 @click.option("--table", "only", default=None, metavar="NAME",
-              help="Only this table: centrality, communities, coverage, gaps, per_partner, per_legal_basis, expiry.")
+              shell_complete=lambda _c, _p, inc: [n for n in TABLES if n.startswith(inc)],
+              help="Only this table: " + ", ".join(TABLES) + ".")
 @click.option("-o", "--output-dir", type=click.Path(path_type=Path), default=None,
               help="Also write the figures (PNG and SVG) into this folder (created if missing).")
 @click.option("--provenance", default="stated", show_default=True, metavar="stated|curator|all",
               help="Partner involvements counted: named by the sources, supplied by the curator, or both (never summed).")
-@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@data_option()
 @friendly
 def analyze(fmt, lang, only, output_dir, provenance, files):
     """Partner centrality and communities, threat x pillar coverage (with its gaps), measures per
     partner and per legal basis, legal bases by expiry; optionally as figures."""
-    from .analyze import TABLE_FORMATS, analyze as run, check_output_dir, figures, render
-    from .errors import NctsError
-    from .load import load
-    from .views import _check_lang, _check_provenance
+    from ..analyze import analyze as run, check_output_dir, figures, render
+    from ..errors import NctsError
+    from ..load import load
+    from ..views import _check_provenance
 
-    if fmt not in TABLE_FORMATS:
-        raise NctsError(f"unknown format {fmt!r} (use one of {', '.join(TABLE_FORMATS)})")
-    _check_lang(lang)
     _check_provenance(provenance)
     if output_dir is not None:
         check_output_dir(output_dir)
