@@ -12,20 +12,15 @@ row cap, SPARQL Update and SERVICE (unless allow-listed) are refused with HTTP 4
 
 from __future__ import annotations
 
-import json
 import os
 import re
-import resource
-import select
 import signal
 import sys
 import threading
-import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
-from . import webvalidate
+from . import child, webvalidate
 from .errors import NctsError
 
 
@@ -128,91 +123,29 @@ def evaluate(settings: Settings, query: str, accept: str, fmt=(), dataset=None, 
 
 
 def _fork(settings: Settings, query: str, accept: str, fmt, dataset, base) -> tuple[int, str, bytes]:
-    read_fd, write_fd = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # child: evaluate, write "status content-type\n" + body, exit
+    def work() -> bytes:  # in the child: "status content-type\n" + body
         try:
-            os.close(read_fd)
-            _bound_child(settings)
             status, ctype, body = _child(settings, query, accept, fmt, dataset, base)
-        except BaseException as exc:  # never let the child return into the server loop
+        except BaseException as exc:
             status, ctype, body = 400, TEXT, " ".join(str(exc).split()).encode()
-        try:
-            with os.fdopen(write_fd, "wb") as out:
-                out.write(f"{status} {ctype}\n".encode() + body)
-        finally:
-            os._exit(0)
-    os.close(write_fd)
-    with settings.lock:
-        settings.children.add(pid)
-    chunks, size, deadline = [], 0, time.monotonic() + settings.timeout
+        return f"{status} {ctype}\n".encode() + body
+
     try:
-        while True:
-            left = deadline - time.monotonic()
-            if left <= 0 or not select.select([read_fd], [], [], left)[0]:
-                _kill(pid)
-                return 400, TEXT, f"query stopped after the time limit of {settings.timeout:g} s".encode()
-            chunk = os.read(read_fd, 1 << 16)
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-            if size > settings.max_bytes + 4096:  # the child checks too; this bounds the server's memory
-                _kill(pid)
-                return 400, TEXT, _too_big(settings)
-    finally:
-        os.close(read_fd)
-        _, code = os.waitpid(pid, 0)
-        with settings.lock:
-            settings.children.discard(pid)
-    data = b"".join(chunks)
-    if not data:
-        how = f"signal {os.WTERMSIG(code)}" if os.WIFSIGNALED(code) else f"exit code {os.WEXITSTATUS(code)}"
-        return 500, TEXT, f"the query process ended without an answer ({how})".encode()
+        data = child.run(work, settings, settings.timeout, settings.max_bytes + 4096)
+    except child.Stopped as stop:
+        if stop.timed_out:
+            return 400, TEXT, f"query {stop}".encode()
+        if stop.too_big:
+            return 400, TEXT, _too_big(settings)
+        return 500, TEXT, f"the query process ended without an answer ({str(stop).rpartition('(')[2]}".encode()
     head, _, body = data.partition(b"\n")
     status, _, ctype = head.decode().partition(" ")
     return int(status or 500), ctype or "text/plain", body
 
 
-def _kill(pid: int) -> None:
-    try:
-        os.kill(pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-
-
-def _libc():
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        return libc if hasattr(libc, "prctl") else None
-    except (OSError, AttributeError):
-        return None
-
-
-_LIBC = _libc()  # looked up once here, not in every query process
-
-
-def _bound_child(settings: Settings) -> None:
-    """A query process dies with the server (Linux: parent-death signal) and cannot outrun
-    its time limit in CPU even if nobody is left to kill it."""
-    if _LIBC is not None:
-        _LIBC.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-        if os.getppid() == 1:  # the server is already gone
-            os._exit(1)
-    seconds = int(settings.timeout) + 2
-    resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 1))
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-
-
 def stop_children(settings: Settings) -> None:
     """Kill every running query process (the server is stopping)."""
-    with settings.lock:
-        pids = list(settings.children)
-    for pid in pids:
-        _kill(pid)
+    child.stop_all(settings)
 
 
 def _too_big(settings: Settings) -> bytes:

@@ -16,14 +16,11 @@ import html
 import json
 import os
 import re
-import select
 import shutil
 import tempfile
-import time
 import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
-from types import SimpleNamespace
 
 from .errors import NctsError
 
@@ -296,50 +293,25 @@ def run(settings, limits: Limits, sub: Submission, kind: str) -> dict:
 
 
 def _fork(settings, limits: Limits, folder: str, sub: Submission, kind: str) -> dict:
-    from .serve import _bound_child, _kill
+    from . import child
 
-    read_fd, write_fd = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # child: validate, write one JSON answer, exit
+    def work() -> bytes:  # in the child: validate, one JSON answer
         try:
-            os.close(read_fd)
-            _bound_child(SimpleNamespace(timeout=limits.timeout))
             os.chdir(folder)  # the report names the file as the user does: "measure.ttl:12"
             answer = _child(sub.name, sub.lang, kind)
-        except BaseException as exc:  # never let the child return into the server loop
+        except BaseException as exc:
             answer = {"error": f"{sub.name}: " + (" ".join(str(exc).split()) or type(exc).__name__)}
-        try:
-            with os.fdopen(write_fd, "wb") as out:
-                out.write(json.dumps(answer, ensure_ascii=False).encode())
-        finally:
-            os._exit(0)
-    os.close(write_fd)
-    with settings.lock:
-        settings.children.add(pid)
-    chunks, size, deadline = [], 0, time.monotonic() + limits.timeout
+        return json.dumps(answer, ensure_ascii=False).encode()
+
     cap = 50 * limits.max_upload_bytes + 5_000_000  # a report is a bounded multiple of its input
     try:
-        while True:
-            left = deadline - time.monotonic()
-            if left <= 0 or not select.select([read_fd], [], [], left)[0]:
-                _kill(pid)
-                raise Refusal(400, f"validation stopped after the time limit of {limits.timeout:g} s")
-            chunk = os.read(read_fd, 1 << 16)
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-            if size > cap:
-                _kill(pid)
-                raise Refusal(400, f"the report is larger than {cap} bytes")
-    finally:
-        os.close(read_fd)
-        os.waitpid(pid, 0)
-        with settings.lock:
-            settings.children.discard(pid)
-    if not chunks:
-        raise Refusal(500, "the validation process ended without an answer")
-    return json.loads(b"".join(chunks))
+        return json.loads(child.run(work, settings, limits.timeout, cap))
+    except child.Stopped as stop:
+        if stop.timed_out:
+            raise Refusal(400, f"validation {stop}") from None
+        if stop.too_big:
+            raise Refusal(400, f"the report is larger than {cap} bytes") from None
+        raise Refusal(500, "the validation process ended without an answer") from None
 
 
 def _child(name: str, lang: str, kind: str) -> dict:

@@ -33,7 +33,7 @@ def _invalid() -> Path:
 # --- --data on every verb ------------------------------------------------------------------
 
 #: every verb that reads RDF files besides the bundled graph (queries lists the library, nothing else)
-DATA_VERBS = ["info", "build", "check", "validate", "quotes", "reason", "query", "push", "serve", "export", "analyze", "list"]
+DATA_VERBS = ["info", "build", "check", "validate", "quotes", "reason", "query", "push", "serve", "export", "analyze", "list", "docs"]
 
 
 def test_every_verb_takes_data_the_same_way():
