@@ -11,11 +11,11 @@ from pathlib import Path
 
 import click
 
-from .cli_friendly import friendly as _friendly
+from .cli_friendly import OneLineGroup, friendly as _friendly
 from .errors import EXIT_FAIL
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=OneLineGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="ncts-graph")
 def main():
     """ncts-graph: a sourced knowledge graph of the Dutch National Counterterrorism Strategy 2022-2026."""
