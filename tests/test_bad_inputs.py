@@ -91,7 +91,8 @@ BAD_ARGS = {
     "check": [("bad-engine", ["check", "--engine", "jena"]), ("bad-fail-on", ["check", "--fail-on", "info"]),
               ("bad-format", ["check", "--format", "yaml"])],
     "info": [("bad-lang", ["info", "--lang", "de"]), ("bad-format", ["info", "--format", "yaml"])],
-    "quotes": [("sources-missing", ["quotes", "--sources", "{d}/no-such-folder"])],
+    "quotes": [("sources-missing", ["quotes", "--sources", "{d}/no-such-folder"]),
+               ("sources-is-a-file", ["quotes", "--sources", "{d}/out.ttl"])],
     "validate": [("bad-lang", ["validate", "--lang", "de"]), ("bad-date", ["validate", "--as-of", "next tuesday"]),
                  ("impossible-date", ["validate", "--as-of", "2027-13-45"]),
                  ("bad-inference", ["validate", "--inference", "owl-full"]),
@@ -103,6 +104,8 @@ BAD_ARGS = {
               ("unknown-param", ["query", "measures-per-threat", "-p", "colour=red"]),
               ("bad-iri-param", ["query", "measures-per-threat", "-p", "threat=<not an iri>"]),
               ("bad-date-param", ["query", "legal-bases-expiring-before", "-p", "date=soon"]),
+              ("impossible-date-param", ["query", "legal-bases-expiring-before", "-p", "date=2024-02-30"]),
+              ("bad-choice-param", ["query", "partners-by-measure-count", "-p", "provenance=some"]),
               ("bad-format", ["query", "measures-per-threat", "--format", "yaml"]),
               ("format-misfit", ["query", "describe-legal-basis", "--format", "json"]),
               ("bad-lang", ["query", "measures-per-threat", "--lang", "de"]),
@@ -120,7 +123,8 @@ BAD_ARGS = {
     "serve": [("port-too-big", ["serve", "--port", "99999"]), ("port-negative", ["serve", "--port", "-1"]),
               ("port-not-a-number", ["serve", "--port", "http"]), ("zero-timeout", ["serve", "--timeout", "0"]),
               ("negative-rows", ["serve", "--max-rows", "-5"]), ("bad-host", ["serve", "--host", "no.such.host.invalid"]),
-              ("store-is-a-file", ["serve", "--store", "{d}/out.ttl"])],
+              ("store-is-a-file", ["serve", "--store", "{d}/out.ttl"]),
+              ("allow-service-not-url", ["serve", "--port", "0", "--allow-service", "not a url"])],
     "export": [("bad-format", ["export", "--format", "pdf"]), ("bad-view", ["export", "--format", "gexf", "--view", "all"]),
                ("bad-lang", ["export", "--format", "gexf", "--lang", "de"]),
                ("bad-provenance", ["export", "--format", "gexf", "--provenance", "some"]),
@@ -130,6 +134,7 @@ BAD_ARGS = {
                 ("bad-lang", ["analyze", "--lang", "de"]), ("bad-provenance", ["analyze", "--provenance", "some"]),
                 ("output-is-a-file", ["analyze", "-o", "{d}/out.ttl"])],
     "reason": [("unknown-option", ["reason", "--profile", "EL"])],
+    "ncts": [("unknown-command", ["frobnicate"]), ("unknown-option", ["--frobnicate"])],
 }
 
 
