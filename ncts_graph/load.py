@@ -6,6 +6,7 @@ the Dataset's default graph is the union, so ``load().query(...)`` sees everythi
 
 from __future__ import annotations
 
+import codecs
 import logging
 import os
 import re
@@ -103,7 +104,8 @@ def parse_into(dataset, path: Path) -> None:
 def check_input(path: Path) -> None:
     """Refuse in one line what is not a readable, non-empty regular file, before any parser
     opens it: missing, a folder, a pipe or device (reading a FIFO waits for a writer forever),
-    or unreadable (permissions; a read error). Reads one byte, never the whole file."""
+    or unreadable (permissions; a read error), or not UTF-8 text in its first 64 KiB (so every
+    parser, rdflib's or Oxigraph's, says the same). Never reads the whole file."""
     path = Path(path)
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # O_NONBLOCK: opening a FIFO must not wait
@@ -117,13 +119,22 @@ def check_input(path: Path) -> None:
             raise NctsError(f"{path}: is a folder, not a file")
         if not stat.S_ISREG(mode):
             raise NctsError(f"{path}: not a regular file (a pipe, socket or device); give a file")
-        first = os.read(fd, 1)
+        first = os.read(fd, 1 << 16)
     except OSError as exc:
         raise NctsError(f"{path}: cannot read ({exc.strerror or exc})") from None
     finally:
         os.close(fd)
     if not first:
         raise NctsError(f"{path}: file is empty")
+    if first.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise NctsError(f"{path}:1: UTF-16 text; save it as UTF-8")
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(first, final=False)  # a character cut at the end is fine
+    except UnicodeDecodeError as exc:
+        line = first[:exc.start].count(b"\n") + 1
+        raise NctsError(f"{path}:{line}: not UTF-8 text (byte 0x{first[exc.start]:02x})") from None
+    if b"\x00" in first:
+        raise NctsError(f"{path}: binary file, not text")
 
 
 def read_input(path: Path) -> bytes:

@@ -61,6 +61,11 @@ RQ_KINDS = {
     "unknown-prefix": b"SELECT * WHERE { zz:a ?p ?o }\n",
 }
 KINDS = list(RDF_KINDS)
+#: what the one line says, for kinds every loader must tell apart (the same words on every verb)
+SAYS = {"empty": ("file is empty",), "binary": ("not UTF-8 text",), "latin-1": ("not UTF-8 text",),
+        "utf-16": ("UTF-16 text",), "directory": ("is a folder", "no shapes files (*.ttl) in this folder"),
+        "missing": ("file not found",), "unreadable": ("cannot read",), "fifo": ("not a regular file",),
+        "rdfxml-entities": ("DTD entity",), "rdfxml-external": ("DTD entity",), "jsonld-remote-context": ("@context",)}
 
 # --- the verbs: name -> argv for an input file ``p`` in cell folder ``d`` (decoy URL ``u``) ---
 
@@ -236,7 +241,7 @@ def build_cells(root: Path, url: str) -> list:
             path = _make(kind, d / f"in-{kind}{ext}", f"{url}/{cell_id}", shared)
             cells.append(
                 {"id": cell_id, "argv": [str(a) for a in argv(path, d, f"{url}/{cell_id}")], "cwd": str(d),
-                 "input": path.name})
+                 "input": path.name, "kind": kind})
     for verb, cases in BAD_ARGS.items():
         for case, argv in cases:
             cell_id = f"{verb}-args-{case}"
@@ -304,6 +309,8 @@ def problems(cell: dict, result: dict, before: dict, after: dict, hits: list) ->
         found.append("not an 'ncts: error:' line of reasonable length")
     elif cell["input"] and cell["input"] not in lines[0]:
         found.append("does not name the file")
+    elif cell.get("kind") in SAYS and not any(words in lines[0] for words in SAYS[cell["kind"]]):
+        found.append(f"does not say {' or '.join(SAYS[cell['kind']])!r}")
     if any(cell["id"] in hit for hit in hits):
         found.append("outgoing request")
     if before != after:
