@@ -53,9 +53,9 @@ class Settings:
                                  ("slots", slots, 1)):
             if not isinstance(value, int) or value < low:
                 raise NctsError(f"--{name} must be a whole number of at least {low} (got {value!r})")
-        for url in allow_service:  # a mistyped URL would allow nothing, silently
-            from .remote import check_url
+        from .remote import check_url
 
+        for url in allow_service:  # a mistyped URL would allow nothing, silently
             try:
                 check_url(url)
             except NctsError as exc:
