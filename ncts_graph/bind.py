@@ -30,10 +30,12 @@ _ECHAR = r"\\."
 _TOKEN = re.compile(
     r"(?P<ws>\s+)"
     r"|(?P<comment>#[^\n\r]*)"
-    r"|(?P<string>'''(?:(?:'|'')?(?:[^'\\]|" + _ECHAR + r"))*'''"
-    r'|"""(?:(?:"|"")?(?:[^"\\]|' + _ECHAR + r'))*"""'
-    r"|'(?:[^'\\\n\r]|" + _ECHAR + r")*'"
-    r'|"(?:[^"\\\n\r]|' + _ECHAR + r')*")'
+    # strings "unrolled" (plain characters, then an escape or a run of one or two quotes, then
+    # plain characters ...): linear, where an alternation per character took seconds on a long literal
+    r"|(?P<string>'''[^'\\]*(?:(?:" + _ECHAR + r"|'{1,2}(?!'))[^'\\]*)*'''"
+    r'|"""[^"\\]*(?:(?:' + _ECHAR + r'|"{1,2}(?!"))[^"\\]*)*"""'
+    r"|'[^'\\\n\r]*(?:" + _ECHAR + r"[^'\\\n\r]*)*'"
+    r'|"[^"\\\n\r]*(?:' + _ECHAR + r'[^"\\\n\r]*)*")'
     r"|(?P<iri><[^<>\"{}|^`\\\x00-\x20]*>)"
     r"|(?P<var>[?$][\w\u00B7\u0300-\u036F\u203F\u2040]+)"
     r"|(?P<pname>(?:[^\W\d_][\w.\-\u00B7]*)?:(?:[\w:%\-.\u00B7]|\\[_~.\-!$&'()*+,;=/?#@%])*)"

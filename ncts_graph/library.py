@@ -96,17 +96,13 @@ def library() -> list[Query]:
 
 
 def load_file(path: Path) -> Query:
+    from .load import read_input
+
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise NctsError(f"{path}: query file not found") from None
+        text = read_input(path).decode("utf-8")
     except UnicodeDecodeError:
         raise NctsError(f"{path}: not UTF-8 text") from None
-    except IsADirectoryError:
-        raise NctsError(f"{path}: is a folder, not a query file") from None
-    except OSError as exc:
-        raise NctsError(f"{path}: cannot read ({exc.strerror or exc})") from None
     return parse(text, path.stem, path)
 
 

@@ -8,6 +8,8 @@ All return a results.Result, so answers compare across engines.
 
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 from typing import Iterable
 
@@ -134,12 +136,19 @@ def oxigraph_store(files=(), directory=None):
         _MEMORY[key] = store
         return store
     directory = Path(directory)
+    new = not os.path.lexists(directory)
     try:
         store = ox.Store(str(directory))
         present = {g.value for g in store.named_graphs()}
     except (OSError, RuntimeError, ValueError) as exc:
         raise NctsError(f"{directory}: cannot open the store ({' '.join(str(exc).split())[:200]})") from None
-    refresh(store, directory, bundled_files() + files, present)
+    try:  # the user's files first: a bad one is refused before the bundled graph is written
+        refresh(store, directory, files + bundled_files(), present)
+    except NctsError:
+        if new:  # a store this run created and could not fill is removed, not left half-filled
+            del store
+            shutil.rmtree(directory, ignore_errors=True)
+        raise
     return store
 
 
@@ -247,7 +256,7 @@ def fill(store, files) -> None:
     """Load RDF files into their own named graphs; a file that does not parse is a one-line error."""
     import pyoxigraph as ox
 
-    from .load import graph_name
+    from .load import check_input, graph_name
 
     formats = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".nq": ox.RdfFormat.N_QUADS,
                ".trig": ox.RdfFormat.TRIG, ".jsonld": ox.RdfFormat.JSON_LD, ".rdf": ox.RdfFormat.RDF_XML,
@@ -257,10 +266,7 @@ def fill(store, files) -> None:
         fmt = formats.get(path.suffix.lower())
         if fmt is None:
             raise NctsError(f"{path}: unknown RDF file extension (use one of {', '.join(sorted(formats))})")
-        if not path.is_file():
-            raise NctsError(f"{path}: file not found")
-        if path.stat().st_size == 0:
-            raise NctsError(f"{path}: file is empty")
+        check_input(path)
         graph = ox.NamedNode(graph_name(path))
         source = {"path": str(path)}
         if fmt in (ox.RdfFormat.RDF_XML, ox.RdfFormat.JSON_LD):  # checked, then parsed from the bytes checked
@@ -279,12 +285,9 @@ def fill(store, files) -> None:
 
 def _checked(path: Path, fmt: str) -> bytes:
     """The file's bytes after the loader's safety checks (UTF-8; load.check_safe)."""
-    from .load import check_safe
+    from .load import check_safe, read_input
 
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise NctsError(f"{path}: cannot read ({exc.strerror})") from None
+    raw = read_input(path)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -38,6 +38,13 @@ class Settings:
                                  ("slots", slots, 1)):
             if not isinstance(value, int) or value < low:
                 raise NctsError(f"--{name} must be a whole number of at least {low} (got {value!r})")
+        from .remote import check_url
+
+        for url in allow_service:  # a mistyped URL would allow nothing, silently
+            try:
+                check_url(url)
+            except NctsError as exc:
+                raise NctsError(f"--allow-service {exc}") from None
         self.store = store
         self.timeout = float(timeout)
         self.max_rows = max_rows

@@ -24,8 +24,8 @@ def blank_out(query: str) -> str:
     """The query with strings, IRIs and comments replaced by spaces (same length), for scanning."""
     from .bind import tokens
 
-    return "".join(re.sub(r"[^\n]", " ", text) if kind in ("string", "iri", "comment") else text
-                   for kind, text in tokens(query))
+    return "".join(re.sub(r"[^\n]+", lambda m: " " * len(m.group(0)), text) if kind in ("string", "iri", "comment")
+                   else text for kind, text in tokens(query))
 
 
 MAX_NESTING = 100  # brackets deeper than this are refused before any parser sees the query

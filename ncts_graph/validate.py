@@ -158,9 +158,9 @@ def validate(files: Iterable[Path | str] | None = None, *, shapes: Iterable[Path
     scope = scope or ("files" if files else "all")
     if scope not in ("files", "all"):
         raise NctsError(f"unknown scope {scope!r} (use files or all)")
-    dataset = graph if graph is not None else load(files)
     shapes_errors = _shapes_errors()
-    shapes_graph, shapes_files = _load_shapes(shapes, bundled_shapes)
+    shapes_graph, shapes_files = _load_shapes(shapes, bundled_shapes)  # first: a bad --shapes file fails fast
+    dataset = graph if graph is not None else load(files)
     focus_graphs = {str(graph_name(f)) for f in files} if scope == "files" else None
     prefixes = prefixes_of(dataset) | terms.declared_prefixes(files)
     try:

@@ -14,11 +14,11 @@ import click
 
 from ..errors import EXIT_FAIL
 from . import complete
-from .friendly import friendly as _friendly
+from .friendly import OneLineGroup, friendly as _friendly
 from .options import data_option, emit, fail_on_option, fails, format_option, lang_option, output_option
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=OneLineGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="ncts-graph")
 def main():
     """ncts-graph: a sourced knowledge graph of the Dutch National Counterterrorism Strategy 2022-2026."""

@@ -27,3 +27,34 @@ def friendly(func):
             sys.exit(2)
 
     return wrapper
+
+
+class OneLineUsage(click.UsageError):
+    """A usage error shown as the project's one line (click's own is a usage block of four lines)."""
+
+    def show(self, file=None):
+        where = self.ctx.command_path if self.ctx is not None else "ncts"
+        message = " ".join(self.format_message().split())
+        click.echo(f"ncts: error: {message} (see '{where} --help')", err=True)
+
+
+class OneLineGroup(click.Group):
+    """The ``ncts`` group: a bad option or argument of any verb is one line and exit code 2."""
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        with _one_line():
+            return super().make_context(info_name, args, parent=parent, **extra)
+
+    def invoke(self, ctx):
+        with _one_line():
+            return super().invoke(ctx)
+
+
+class _one_line:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, exc, tb):
+        if isinstance(exc, click.UsageError) and not isinstance(exc, (OneLineUsage, click.exceptions.NoArgsIsHelpError)):
+            raise OneLineUsage(exc.format_message(), exc.ctx) from None
+        return False
