@@ -85,6 +85,8 @@ VERBS = {
     "serve": lambda p, d, u: ["serve", "--port", "0", "--data", p],
     "export": lambda p, d, u: ["export", "--format", "graphml", "-o", d / "out.graphml", p],
     "analyze": lambda p, d, u: ["analyze", "-o", d / "figures", p],
+    "list": lambda p, d, u: ["list", "threats", "--data", p],
+    "docs": lambda p, d, u: ["docs", "-o", d / "site", p],
 }
 
 #: bad arguments, per verb: (id, argv); ``{d}`` is the cell folder, ``{u}`` the decoy
@@ -93,7 +95,7 @@ BAD_ARGS = {
               ("output-dir-missing", ["build", "-o", "{d}/no/such/dir/out.ttl"]),
               ("output-is-a-directory", ["build", "-o", "{d}/figures"]),
               ("unknown-option", ["build", "-o", "{d}/out.ttl", "--frobnicate"])],
-    "check": [("bad-engine", ["check", "--engine", "jena"]), ("bad-fail-on", ["check", "--fail-on", "info"]),
+    "check": [("bad-engine", ["check", "--engine", "jena"]), ("bad-fail-on", ["check", "--fail-on", "fatal"]),
               ("bad-format", ["check", "--format", "yaml"])],
     "info": [("bad-lang", ["info", "--lang", "de"]), ("bad-format", ["info", "--format", "yaml"])],
     "quotes": [("sources-missing", ["quotes", "--sources", "{d}/no-such-folder"]),
@@ -103,6 +105,9 @@ BAD_ARGS = {
                  ("bad-inference", ["validate", "--inference", "owl-full"]),
                  ("no-shapes", ["validate", "--no-bundled-shapes"]),
                  ("bad-fail-on", ["validate", "--fail-on", "fatal"])],
+    "list": [("unknown-kind", ["list", "weapons"]), ("no-kind", ["list"]),
+             ("bad-format", ["list", "threats", "--format", "yaml"])],
+    "docs": [("no-output", ["docs"]), ("output-is-a-file", ["docs", "-o", "{d}/out.ttl"])],
     "queries": [("bad-lang", ["queries", "--lang", "de"]), ("bad-format", ["queries", "--format", "yaml"])],
     "query": [("unknown-name", ["query", "no-such-question"]), ("name-and-expression", ["query", "x", "-e", "ASK {}"]),
               ("neither", ["query"]), ("param-without-value", ["query", "measures-per-threat", "-p", "threat"]),
