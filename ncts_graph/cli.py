@@ -25,23 +25,47 @@ def main():
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--sources", type=click.Path(path_type=Path), default=None,
               help="Folder of source texts (default: $NCTS_SOURCES or ../shared/sources).")
+@click.option("--anchor", is_flag=True,
+              help="Compute each quote's oa:TextPositionSelector and oa:prefix/oa:suffix from the source "
+                   "texts and write them into the files (default: the bundled data/*.ttl).")
 @_friendly
-def quotes(files, sources):
-    """Check that every quote occurs verbatim in its source document.
+def quotes(files, sources, anchor):
+    """Check that every quote occurs verbatim in its source document, and its stored position too.
 
     Without FILES, checks the whole bundled graph; with FILES, only the quotes in
     those files (source documents are looked up in the bundled data/sources.ttl).
+    Exit 1: a quote is not verbatim; 3: all are, but a stored position does not fit.
     """
     from . import paths, terms
+    from .errors import EXIT_ANCHOR
     from .load import load
     from .quotes import check_files, check_quotes
 
+    if anchor:
+        from .anchors import anchor_bundled, anchor_files
+
+        reports = anchor_files(files, sources or paths.sources_dir()) if files else \
+            anchor_bundled(sources or paths.sources_dir())
+        for r in reports:
+            for line in r.problems:
+                click.echo(line)
+        failed = any(r.problems for r in reports)
+        click.echo(f"{sum(r.quotes for r in reports)} quotes anchored in {len(reports)} files, "
+                   f"{sum(r.changed for r in reports)} changed, "
+                   f"{sum(len(r.problems) for r in reports)} left as they were", err=failed)
+        sys.exit(EXIT_FAIL if failed else 0)
+
+    def verdict(problems):
+        return EXIT_FAIL if any(p.kind == "verbatim" for p in problems) else EXIT_ANCHOR if problems else 0
+
     if not files:
-        count, problems = check_quotes(load(), sources or paths.sources_dir())
+        count, problems = check_quotes(load(), sources or paths.sources_dir(), require_anchors=True)
         for problem in problems:
             click.echo(str(problem))
-        click.echo(f"{count} quotes checked in the bundled graph, {len(problems)} not verbatim", err=bool(problems))
-        sys.exit(EXIT_FAIL if problems else 0)
+        bad = sum(p.kind == "verbatim" for p in problems)
+        click.echo(f"{count} quotes checked in the bundled graph, {bad} not verbatim, "
+                   f"{len(problems) - bad} with a wrong or missing position", err=bool(problems))
+        sys.exit(verdict(problems))
     per_file, problems, unknown, graph = check_files(files, sources or paths.sources_dir())
     for problem in problems:
         click.echo(str(problem))
@@ -59,9 +83,11 @@ def quotes(files, sources):
                    "oa:hasSelector [ a oa:TextQuoteSelector ; oa:exact \"...\"@nl ] ])")
     checked = ", ".join(f"{n} in {f}" for f, n in per_file.items())
     failed = bool(problems or unknown or empty)
-    click.echo(f"quotes checked: {checked}; {len(problems)} not verbatim, {len(unknown)} unknown terms", err=failed)
+    bad = sum(p.kind == "verbatim" for p in problems)
+    wrong = f", {len(problems) - bad} with a wrong position" if len(problems) > bad else ""
+    click.echo(f"quotes checked: {checked}; {bad} not verbatim{wrong}, {len(unknown)} unknown terms", err=failed)
     if failed:
-        sys.exit(EXIT_FAIL)
+        sys.exit(EXIT_FAIL if bad or unknown or empty else EXIT_ANCHOR)
 
 
 @main.command()
