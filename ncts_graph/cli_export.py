@@ -18,7 +18,8 @@ from .cli_friendly import friendly
               help="full, measures, partners, threats, legal (queries/views/*.rq); "
                    "'graph' = the whole RDF graph (RDF formats only).")
 @click.option("--format", "fmt", required=True, metavar="FORMAT",
-              help="graphml, gexf, cytoscape, nodelink, dot, html, svg, png, ttl, nt, trig, jsonld.")
+              help="graphml, gexf, cytoscape, nodelink, dot, html, svg, png, ttl, nt, trig, jsonld; "
+                   "annotations = every quote as W3C Web Annotation JSON-LD (the view does not apply).")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="Output file [default: ncts-VIEW.EXT in the current folder]; written atomically.")
 @click.option("--lang", default="nl", show_default=True, metavar="nl|en", help="Language of labels.")
