@@ -17,6 +17,7 @@ only the anchor triples of each quote so that the curator's layout and comments 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -81,7 +82,9 @@ def mismatch(exact: str, source: Source, start, end, prefix=None, suffix=None) -
     if not 0 <= start < end <= len(text):
         return f"oa:start/oa:end {start}-{end} lie outside the text (0-{len(text)})"
     piece = text[start:end]
-    if quote_pattern(exact).fullmatch(canonical_map(piece)[0]) is None:
+    # the normalised text between the two offsets, from the source's own map (no second pass)
+    canonical = source.canonical[bisect_left(source.starts, start):bisect_left(source.starts, end)]
+    if quote_pattern(exact).fullmatch(canonical) is None:
         shown = " ".join(piece.split())
         shown = shown if len(shown) <= 60 else shown[:57] + "..."
         return f"oa:start/oa:end {start}-{end} select \"{shown}\", not the quote"
@@ -93,10 +96,16 @@ def mismatch(exact: str, source: Source, start, end, prefix=None, suffix=None) -
 
 
 def source_of(sources_dir: Path, file_name: str) -> Source:
+    """The source text ``file_name`` of ``sources_dir`` (never a file outside it)."""
+    return read_source(_source_file(Path(sources_dir), str(file_name)))
+
+
+@lru_cache(maxsize=64)
+def _source_file(sources_dir: Path, file_name: str) -> Path:
     path = source_path(sources_dir, file_name)
     if path is None or not path.is_file():
         raise NctsError(f"{Path(sources_dir) / file_name}: source file not found (or outside the sources folder)")
-    return read_source(path)
+    return path
 
 
 # --- rewriting Turtle files --------------------------------------------------------------

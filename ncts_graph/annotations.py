@@ -41,31 +41,54 @@ def passages(graph, sources_dir: Path | None = None) -> list[dict]:
     """Every quoted passage: {doc, file, start, end, exact (the source's own text), prefix,
     suffix, resources}, sorted by document and position. Raises NctsError when a stored
     anchor does not fit its source or a quote is not verbatim (run ``ncts quotes``)."""
+    from .quotes import _quote_rows
+
+    return passages_of(_quote_rows(graph), sources_dir)[0]
+
+
+def passages_of(rows, sources_dir: Path | None = None, strict: bool = True) -> tuple[list[dict], list[tuple]]:
+    """:func:`passages` from the rows of queries/system/quotes.rq (any engine), and the
+    quotes left out as (source file, reason) (``strict=False``: a page shows the rest and
+    says what it left out)."""
     from . import paths
     from .anchors import CONTEXT, locate, mismatch, source_of
-    from .quotes import _quote_rows
 
     sources_dir = Path(sources_dir or paths.sources_dir())
     if not sources_dir.is_dir():
         raise NctsError(f"{sources_dir}: source texts not found; the annotations quote them exactly. "
                         "Point at them with NCTS_SOURCES=DIR")
     found: dict[tuple, dict] = {}
-    for row in _quote_rows(graph):
+    skipped: list[str] = []
+
+    def refuse(message):
+        if strict:
+            raise NctsError(message)
+        skipped.append((None if row.file is None else str(row.file), message))
+
+    for row in rows:
+        who = row.resource or row.quote
         if row.doc is None or row.file is None:
-            raise NctsError(f"{row.resource or row.quote}: a quote without a source document file; run `ncts quotes`")
-        source = source_of(sources_dir, str(row.file))
+            refuse(f"{who}: a quote without a source document file; run `ncts quotes`")
+            continue
+        try:
+            source = source_of(sources_dir, str(row.file))
+        except NctsError as exc:
+            refuse(str(exc))
+            continue
         exact = str(row.exact)
         if row.start is not None:
             reason = mismatch(exact, source, row.start, row.end,
                               None if row.prefix is None else str(row.prefix),
                               None if row.suffix is None else str(row.suffix))
             if reason:
-                raise NctsError(f"{row.resource or row.quote}: {reason}; run `ncts quotes --anchor`")
+                refuse(f"{who}: {reason}; run `ncts quotes --anchor`")
+                continue
             start, end = int(row.start), int(row.end)
         else:
             anchor = locate(exact, source)
             if anchor is None:
-                raise NctsError(f"{row.resource or row.quote}: quote not found verbatim in {row.file}; run `ncts quotes`")
+                refuse(f"{who}: quote not found verbatim in {row.file}; run `ncts quotes`")
+                continue
             start, end = anchor.start, anchor.end
         key = (str(row.doc), start, end)
         entry = found.setdefault(key, {"doc": str(row.doc), "file": str(row.file), "start": start, "end": end,
@@ -74,7 +97,7 @@ def passages(graph, sources_dir: Path | None = None) -> list[dict]:
                                        "suffix": source.text[end:end + CONTEXT], "resources": set()})
         if row.resource is not None:
             entry["resources"].add(str(row.resource))
-    return [dict(v, resources=sorted(v["resources"])) for _, v in sorted(found.items())]
+    return [dict(v, resources=sorted(v["resources"])) for _, v in sorted(found.items())], skipped
 
 
 def annotation(p: dict) -> dict:

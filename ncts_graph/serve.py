@@ -346,6 +346,9 @@ class Handler(BaseHTTPRequestHandler):
             return self._send(200, "text/html; charset=utf-8", PAGE.read_bytes())
         if url.path == "/queries":
             return self._send(200, "application/json; charset=utf-8", _library_json())
+        if url.path in ("/sources", "/sources/") or url.path.startswith("/sources/"):
+            from .sources_view import respond  # the source texts with their quotes (issue 12)
+            return self._send(*respond(self.settings.store, url.path, params))
         return self._error(404, f"no such page: {url.path}")
 
     do_HEAD = do_GET
