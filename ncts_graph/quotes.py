@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from .errors import NctsError
@@ -81,14 +80,11 @@ def occurs_in(quote: str, source_text: str) -> bool:
     return quote_pattern(quote).search(canonical_source(source_text)) is not None
 
 
-@lru_cache(maxsize=16)
 def _read_source(path: Path) -> str:
-    try:
-        return canonical_source(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError as exc:
-        raise NctsError(f"{path}: not UTF-8 text (byte {exc.start})") from None
-    except OSError as exc:
-        raise NctsError(f"{path}: cannot read ({exc.strerror})") from None
+    """The normalised text of a source file (cached with its raw text by :mod:`ncts_graph.anchors`)."""
+    from .anchors import read_source
+
+    return read_source(path).canonical
 
 
 def source_path(sources_dir: Path, name: str) -> Path | None:
