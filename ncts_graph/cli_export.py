@@ -38,7 +38,8 @@ def export(view, fmt, output, lang, provenance, files):
     if view != "graph":
         get_view(view)
     path = write(load(files), view, fmt, output, lang=lang, provenance=provenance)
-    click.echo(f"wrote {view} view as {fmt} to {path}", err=True)
+    what = "every quote as W3C Web Annotations" if fmt == "annotations" else f"{view} view as {fmt}"
+    click.echo(f"wrote {what} to {path}", err=True)
 
 
 @click.command()

@@ -49,7 +49,7 @@ def colour(node_type: str) -> str:
 
 def default_output(view: str, fmt: str) -> Path:
     ext = {**NETWORK_FORMATS, **RDF_FORMATS, **OTHER_FORMATS}[fmt][0]
-    return Path(f"ncts-{view}{ext}")
+    return Path(f"ncts-{fmt if fmt in OTHER_FORMATS else view}{ext}")  # ncts-annotations.jsonld
 
 
 def check_format(fmt: str) -> None:

@@ -117,3 +117,12 @@ def test_python_api_matches_the_cli(exported):
     import ncts_graph
 
     assert ncts_graph.web_annotations() == exported
+
+
+def test_default_file_name_and_missing_sources(tmp_path):
+    out = run_ncts("export", "--format", "annotations", cwd=tmp_path)
+    assert out.returncode == 0 and (tmp_path / "ncts-annotations.jsonld").is_file(), out.stderr
+    missing = run_ncts("export", "--format", "annotations", "-o", tmp_path / "b.jsonld",
+                       env={"NCTS_SOURCES": str(tmp_path / "nowhere")})
+    assert missing.returncode == 2 and "source texts not found" in missing.stderr
+    assert len(missing.stderr.strip().splitlines()) == 1 and not (tmp_path / "b.jsonld").exists()
