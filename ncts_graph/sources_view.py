@@ -82,18 +82,19 @@ def _pick(values: dict, lang: str) -> str:
 
 
 def documents(store, lang: str = "nl") -> dict:
-    """slug -> {iri, file, title, date, publisher, label} of every source document with a text file."""
+    """slug -> {iri, file, title, date, publisher, label, definition} of every source document with a text file."""
     docs: dict = {}
     for r in _rows(store, "source-documents"):
         d = docs.setdefault(document_slug(str(r.doc)), {"iri": str(r.doc), "file": str(r.file), "title": {},
-                                                         "label": {}, "publisher": {}, "date": ""})
-        for key, term in (("title", r.title), ("label", r.label), ("publisher", r.publisherLabel)):
+                                                         "label": {}, "definition": {}, "publisher": {}, "date": ""})
+        for key, term in (("title", r.title), ("label", r.label), ("definition", r.definition),
+                          ("publisher", r.publisherLabel)):
             if term is not None:
                 d[key][getattr(term, "language", None) or "nl"] = str(term)
         if r.date is not None:
             d["date"] = str(r.date)
     return {slug: dict(d, title=_pick(d["title"], lang) or _pick(d["label"], lang), label=_pick(d["label"], lang),
-                       publisher=_pick(d["publisher"], lang)) for slug, d in docs.items()}
+                       definition=_pick(d["definition"], lang), publisher=_pick(d["publisher"], lang)) for slug, d in docs.items()}
 
 
 def labels(store, lang: str) -> dict:
@@ -153,7 +154,7 @@ def index_page(store, sources_dir: Path, lang: str = "nl") -> bytes:
         items.append(
             f'<li><a href="/sources/{html.escape(slug)}?lang={lang}"><strong>{html.escape(d["title"])}</strong></a>'
             f' <span class="meta">({counts.get(d["iri"], 0)} {words["passages"]})</span>'
-            f'<br>{html.escape(info.get("what") or d["label"])}<dl>'
+            f'<br>{html.escape(d["definition"] or info.get("what") or d["label"])}<dl>'
             f'<dt>{words["publisher"]}</dt><dd>{html.escape(d["publisher"] or info.get("publisher", ""))}</dd>'
             f'<dt>{words["date"]}</dt><dd>{html.escape(d["date"] or info.get("date", ""))}</dd>'
             f'<dt>{words["attribution"]}</dt><dd>{html.escape(info.get("publisher", d["publisher"]))}</dd>'
