@@ -13,6 +13,7 @@ The Python API mirrors the ``ncts`` command, one function per verb::
     ncts_graph.validate(["my-measure.ttl"])    # SHACL report: .conforms, .results, .graph
     ncts_graph.query("measures-per-threat", {"threat": "threat:pgee"})   # library question -> rows
     ncts_graph.to_networkx("partners", lang="en")                        # a view as a networkx graph
+    ncts_graph.web_annotations(g)              # every quote as a W3C AnnotationCollection (JSON-LD dict)
 
 Imports are lazy so that ``import ncts_graph`` (and ``ncts --help``) stay fast.
 """
@@ -21,7 +22,7 @@ from __future__ import annotations
 
 __version__ = "1.0.0"
 __all__ = ["load", "select", "info", "check", "check_quotes", "check_consistency", "build", "validate",
-           "query", "to_networkx", "NctsError", "PREFIXES"]
+           "query", "to_networkx", "web_annotations", "anchor_quotes", "NctsError", "PREFIXES"]
 
 # Submodules named like the verbs are loaded first (they import nothing heavy), so that the
 # functions below, not the modules, are what ncts_graph.validate, .query, ... name.
@@ -68,11 +69,33 @@ def check(graph=None, engine: str = "oxigraph"):
 
 
 def check_quotes(graph=None, sources_dir=None):
-    """(number of quotes checked, list of quotes not found verbatim in their source)."""
+    """(number of quotes checked, problems): quotes not verbatim in their source (``.kind``
+    "verbatim") or whose stored position does not fit it ("anchor"; the bundled graph:
+    also a quote without one)."""
     from . import paths
     from .quotes import check_quotes as _cq
 
-    return _cq(graph if graph is not None else load(), sources_dir or paths.sources_dir())
+    return _cq(graph if graph is not None else load(), sources_dir or paths.sources_dir(),
+               require_anchors=graph is None)
+
+
+def anchor_quotes(files=None, sources_dir=None):
+    """Compute every quote's oa:TextPositionSelector and oa:prefix/oa:suffix from the source
+    texts and write them into ``files`` (Turtle, default: the bundled data/); one report per file."""
+    from . import paths
+    from .anchors import anchor_bundled, anchor_files
+
+    sources_dir = sources_dir or paths.sources_dir()
+    return anchor_files(files, sources_dir) if files else anchor_bundled(sources_dir)
+
+
+def web_annotations(graph=None, sources_dir=None) -> dict:
+    """Every quote as a W3C Web Annotation ``AnnotationCollection`` (a JSON-LD dict; ``ncts export
+    --format annotations`` writes it): target the passage (TextQuoteSelector + TextPositionSelector),
+    body the resources citing it."""
+    from .annotations import annotations as _annotations
+
+    return _annotations(graph, sources_dir)
 
 
 def check_consistency(graph=None):

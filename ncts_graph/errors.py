@@ -3,6 +3,7 @@
 EXIT_OK = 0
 EXIT_FAIL = 1  # a check ran and found problems (e.g. a quote not in its source)
 EXIT_USAGE = 2  # bad usage or bad input: unreadable file, syntax error, unknown name
+EXIT_ANCHOR = 3  # every quote is verbatim, but a stored position (oa:TextPositionSelector) does not fit its source
 
 
 class NctsError(Exception):

@@ -11,13 +11,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from .errors import NctsError
 
 _SOFT = "\x00"  # marks a place where the source breaks a word at a line end
-
 
 
 @dataclass(frozen=True)
@@ -26,18 +24,45 @@ class QuoteProblem:
     document: str
     quote: str
     reason: str
+    kind: str = "verbatim"  # or "anchor": the quote is verbatim, its stored position is not
 
     def __str__(self) -> str:
         excerpt = self.quote if len(self.quote) <= 70 else self.quote[:67] + "..."
         return f"{self.resource}: {self.reason} [{self.document}] \"{excerpt}\""
 
 
+_TOKEN = re.compile(r"-[ \t\u00a0]*\r?\n|[\u00ac\u00ad]|\s+|.", re.S)
+
+
 def canonical_source(text: str) -> str:
     """Source text with whitespace removed and line-end hyphens turned into soft-break marks."""
-    text = unicodedata.normalize("NFC", text)
-    text = re.sub(r"-[ \t\u00a0]*\r?\n", _SOFT, text)
-    text = text.replace("\u00ac", _SOFT).replace("\u00ad", _SOFT)
-    return re.sub(r"\s+", "", text)
+    return canonical_map(text)[0]
+
+
+def canonical_map(text: str) -> tuple[str, list[int], list[int]]:
+    """:func:`canonical_source` of ``text``, with each canonical character's start and end
+    offset in ``text`` itself (code points), so that a match can be mapped back to the raw
+    file: the W3C TextPositionSelector counts the text as stored, not as normalised."""
+    out: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for m in _TOKEN.finditer(text):
+        tok, s = m.group(), m.start()
+        if tok in ("\u00ac", "\u00ad") or (len(tok) > 1 and tok[0] == "-"):
+            out.append(_SOFT), starts.append(s), ends.append(s + 1)
+        elif tok.isspace():
+            continue
+        elif out and unicodedata.combining(tok) and ends[-1] == s and out[-1] != _SOFT:
+            # a combining mark joins the character before it; NFC may compose the two
+            begin = starts[-1]
+            while starts and starts[-1] == begin:
+                out.pop(), starts.pop(), ends.pop()
+            for c in unicodedata.normalize("NFC", text[begin:s + 1]):
+                out.append(c), starts.append(begin), ends.append(s + 1)
+        else:
+            for c in unicodedata.normalize("NFC", tok):
+                out.append(c), starts.append(s), ends.append(s + 1)
+    return "".join(out), starts, ends
 
 
 def quote_pattern(quote: str) -> re.Pattern[str]:
@@ -54,14 +79,11 @@ def occurs_in(quote: str, source_text: str) -> bool:
     return quote_pattern(quote).search(canonical_source(source_text)) is not None
 
 
-@lru_cache(maxsize=16)
 def _read_source(path: Path) -> str:
-    try:
-        return canonical_source(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError as exc:
-        raise NctsError(f"{path}: not UTF-8 text (byte {exc.start})") from None
-    except OSError as exc:
-        raise NctsError(f"{path}: cannot read ({exc.strerror})") from None
+    """The normalised text of a source file (cached with its raw text by :mod:`ncts_graph.anchors`)."""
+    from .anchors import read_source
+
+    return read_source(path).canonical
 
 
 def source_path(sources_dir: Path, name: str) -> Path | None:
@@ -89,15 +111,25 @@ def _quote_rows(graph):
     return [SimpleNamespace(**row) for row in select(graph, query)]
 
 
-def check_quotes(graph, sources_dir: Path) -> tuple[int, list[QuoteProblem]]:
-    """Check all quotes of ``graph``; return (number checked, problems)."""
+def check_quotes(graph, sources_dir: Path, require_anchors: bool = False) -> tuple[int, list[QuoteProblem]]:
+    """Check all quotes of ``graph``; return (number checked, problems).
+
+    A quote's stored anchor (oa:TextPositionSelector, oa:prefix, oa:suffix) must fit the
+    source text (a problem of kind "anchor"); with ``require_anchors`` (the bundled
+    graph), a quote without one is such a problem too.
+    """
+    from .anchors import mismatch, read_source
+
     if not Path(sources_dir).is_dir():
         raise NctsError(f"{sources_dir}: source texts not found (expected in shared/sources beside the "
                         "checkout); point at the folder of source .txt files with NCTS_SOURCES=DIR or --sources DIR")
     problems: list[QuoteProblem] = []
-    count = 0
+    seen = set()
     for row in _quote_rows(graph):
-        count += 1
+        key = (row.resource, row.quote, row.exact)
+        if key in seen:  # two position selectors on one quote repeat its row; the shapes refuse that
+            continue
+        seen.add(key)
         resource = str(row.resource) if row.resource is not None else str(row.quote)
         exact = str(row.exact)
         if row.doc is None:
@@ -118,7 +150,19 @@ def check_quotes(graph, sources_dir: Path) -> tuple[int, list[QuoteProblem]]:
             problems.append(QuoteProblem(resource, str(row.doc), exact, "empty quote"))
         elif quote_pattern(exact).search(_read_source(path)) is None:
             problems.append(QuoteProblem(resource, str(row.file), exact, "not found verbatim in source"))
-    return count, problems
+        elif row.start is not None:
+            reason = mismatch(exact, read_source(path), row.start, row.end, _text(row.prefix), _text(row.suffix))
+            if reason:
+                problems.append(QuoteProblem(resource, str(row.file), exact,
+                                             f"{reason} (recompute with `ncts quotes --anchor`)", "anchor"))
+        elif require_anchors:
+            problems.append(QuoteProblem(resource, str(row.file), exact,
+                                         "no oa:TextPositionSelector (add it with `ncts quotes --anchor`)", "anchor"))
+    return len(seen), problems
+
+
+def _text(term):
+    return None if term is None else str(term)
 
 
 def check_files(files, sources_dir: Path):
@@ -174,6 +218,20 @@ class QuotesReport:
     def ok(self) -> bool:
         return not (self.problems or self.unknown or self.empty)
 
+    @property
+    def not_verbatim(self) -> int:
+        return sum(p.kind == "verbatim" for p in self.problems)
+
+    @property
+    def exit_code(self) -> int:
+        """0 when all is well; 1 (EXIT_FAIL) when a quote is not verbatim, a term is unknown or a
+        file has no quote; 3 (EXIT_ANCHOR) when all quotes are verbatim but a stored position is wrong."""
+        from .errors import EXIT_ANCHOR, EXIT_FAIL
+
+        if self.ok:
+            return 0
+        return EXIT_FAIL if self.not_verbatim or self.unknown or self.empty else EXIT_ANCHOR
+
     def lines(self) -> list[str]:
         out = [str(p) for p in self.problems]
         out += [f"{u['file']}:{u['line'] or '?'}: unknown term: {u['message']}" for u in self.unknown]
@@ -181,15 +239,18 @@ class QuotesReport:
         return out
 
     def summary(self) -> str:
+        bad = self.not_verbatim
         if self.bundled:
-            return f"{sum(self.checked.values())} quotes checked in the bundled graph, {len(self.problems)} not verbatim"
+            return (f"{sum(self.checked.values())} quotes checked in the bundled graph, {bad} not verbatim, "
+                    f"{len(self.problems) - bad} with a wrong or missing position")
         checked = ", ".join(f"{n} in {f}" for f, n in self.checked.items())
-        return f"quotes checked: {checked}; {len(self.problems)} not verbatim, {len(self.unknown)} unknown terms"
+        wrong = f", {len(self.problems) - bad} with a wrong position" if len(self.problems) > bad else ""
+        return f"quotes checked: {checked}; {bad} not verbatim{wrong}, {len(self.unknown)} unknown terms"
 
     def to_json(self) -> dict:
         from dataclasses import asdict
 
-        return {"ok": self.ok, "checked": self.checked, "problems": [asdict(p) for p in self.problems],
+        return {"ok": self.ok, "exit_code": self.exit_code, "checked": self.checked, "problems": [asdict(p) for p in self.problems],
                 "unknown_terms": self.unknown, "files_without_quotes": self.empty}
 
 
@@ -203,7 +264,7 @@ def report(files=(), sources_dir: Path | None = None) -> QuotesReport:
 
     sources_dir = sources_dir or paths.sources_dir()
     if not files:
-        count, problems = check_quotes(load(), sources_dir)
+        count, problems = check_quotes(load(), sources_dir, require_anchors=True)
         return QuotesReport({"bundled graph": count}, problems, [], bundled=True)
     per_file, problems, unknown, graph = check_files(files, sources_dir)
     locator, prefixes = Locator(graph, "en"), terms.declared_prefixes(files)

@@ -258,6 +258,10 @@ class Handler(BaseHTTPRequestHandler):
             return
         if url.path == "/validate":
             return webvalidate.get(self)
+        if url.path in ("/sources", "/sources/") or url.path.startswith("/sources/"):
+            from .sources_view import respond as source_page  # the source texts with their quotes
+
+            return self._send(*source_page(self.settings.store, url.path, params))
         from .pages import respond  # a page for every resource, /browse, /search, /def (pages.py)
 
         page = respond(self.settings.store, url.path, params, self.headers, self.settings.max_bytes)

@@ -137,3 +137,16 @@ def test_wheel_build_fails_loudly_without_the_javascript(tmp_path):
     assert built.returncode != 0
     assert "YASGUI (@zazuko/yasgui) not found" in built.stderr and "make js" in built.stderr
     assert not list(tmp_path.glob("dist/*.whl"))
+
+
+def test_installed_wheel_exports_annotations_and_never_rewrites_its_data(installed, tmp_path, sources_dir):
+    bin_dir, wheel = installed
+    assert "ncts_graph/contexts/anno.jsonld" in set(zipfile.ZipFile(wheel).namelist())
+    env = {**CLEAN_ENV, "NCTS_SOURCES": str(sources_dir)}
+    out = subprocess.run([str(bin_dir / "ncts"), "export", "--format", "annotations", "-o", "a.jsonld"],
+                         cwd=tmp_path, capture_output=True, text=True, env=env, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert '"TextPositionSelector"' in (tmp_path / "a.jsonld").read_text(encoding="utf-8")
+    refused = subprocess.run([str(bin_dir / "ncts"), "quotes", "--anchor"], cwd=tmp_path, capture_output=True,
+                             text=True, env=env, timeout=300)
+    assert refused.returncode == 2 and "installed package" in refused.stderr

@@ -21,7 +21,8 @@ from .options import data_option, format_option, lang_option
               help="full, measures, partners, threats, legal (queries/views/*.rq); "
                    "'graph' = the whole RDF graph (RDF formats only).")
 @click.option("--format", "fmt", required=True, metavar="FORMAT",
-              help="graphml, gexf, cytoscape, nodelink, dot, html, svg, png, ttl, nt, trig, jsonld.")
+              help="graphml, gexf, cytoscape, nodelink, dot, html, svg, png, ttl, nt, trig, jsonld; "
+                   "annotations = every quote as W3C Web Annotation JSON-LD (the view does not apply).")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="Output file [default: ncts-VIEW.EXT in the current folder]; written atomically.")
 @lang_option("Language of labels.")
@@ -39,7 +40,8 @@ def export(view, fmt, output, lang, provenance, files):
     if view != "graph":
         get_view(view)
     path = write(load(files), view, fmt, output, lang=lang, provenance=provenance)
-    click.echo(f"wrote {view} view as {fmt} to {path}", err=True)
+    what = "every quote as W3C Web Annotations" if fmt == "annotations" else f"{view} view as {fmt}"
+    click.echo(f"wrote {what} to {path}", err=True)
 
 
 @click.command()

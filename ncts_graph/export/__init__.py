@@ -27,12 +27,14 @@ NETWORK_FORMATS = {
     "png": (".png", "a figure for a paper (raster, 200 dpi)"),
 }
 RDF_FORMATS = {"ttl": (".ttl", "turtle"), "nt": (".nt", "nt"), "trig": (".trig", "trig"), "jsonld": (".jsonld", "json-ld")}
-FORMATS = [*NETWORK_FORMATS, *RDF_FORMATS]
+#: every quote as W3C Web Annotations (ncts_graph.annotations, shared with the /sources pages); the view does not apply
+OTHER_FORMATS = {"annotations": (".jsonld", "W3C Web Annotation tools (JSON-LD)")}
+FORMATS = [*NETWORK_FORMATS, *RDF_FORMATS, *OTHER_FORMATS]
 WHOLE_GRAPH = "graph"  # pseudo-view for RDF formats: ontology + data, one named graph per file
 
 def default_output(view: str, fmt: str) -> Path:
-    ext = NETWORK_FORMATS[fmt][0] if fmt in NETWORK_FORMATS else RDF_FORMATS[fmt][0]
-    return Path(f"ncts-{view}{ext}")
+    ext = {**NETWORK_FORMATS, **RDF_FORMATS, **OTHER_FORMATS}[fmt][0]
+    return Path(f"ncts-{fmt if fmt in OTHER_FORMATS else view}{ext}")  # ncts-annotations.jsonld
 
 
 def check_format(fmt: str) -> None:
@@ -57,6 +59,10 @@ def export(graph, view: str, fmt: str, output: Path | None = None, lang: str = "
         get_view(view)  # unknown view: one-line error before any work
     output = Path(output) if output is not None else default_output(view, fmt)
     _check_writable(output)
+    if fmt == "annotations":
+        from ..annotations import write_annotations
+
+        return write_annotations(graph, output)
     if fmt in RDF_FORMATS:
         write_rdf(graph, view, fmt, output, provenance)
         return output
