@@ -17,96 +17,11 @@ only the anchor triples of each quote so that the curator's layout and comments 
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from .errors import NctsError
-from .quotes import canonical_map, quote_pattern, source_path
-
-CONTEXT = 32  # characters of oa:prefix / oa:suffix (fewer at the start or end of a text)
-
-
-@dataclass(frozen=True)
-class Anchor:
-    start: int
-    end: int
-    prefix: str
-    suffix: str
-
-
-@dataclass(frozen=True)
-class Source:
-    """A source text as stored, and its normalised form with the map back."""
-    text: str
-    canonical: str
-    starts: list
-    ends: list
-
-
-@lru_cache(maxsize=16)
-def read_source(path: Path) -> Source:
-    """The text of a source file exactly as stored (UTF-8, line ends untranslated)."""
-    try:
-        with open(path, encoding="utf-8", newline="") as f:
-            text = f.read()
-    except UnicodeDecodeError as exc:
-        raise NctsError(f"{path}: not UTF-8 text (byte {exc.start})") from None
-    except OSError as exc:
-        raise NctsError(f"{path}: cannot read ({exc.strerror})") from None
-    return Source(text, *canonical_map(text))
-
-
-def locate(exact: str, source: Source) -> Anchor | None:
-    """Where ``exact`` first occurs in the source (as ``ncts quotes`` matches it), in raw offsets."""
-    if not exact.strip():
-        return None
-    m = quote_pattern(exact).search(source.canonical)
-    if m is None:
-        return None
-    start, end = source.starts[m.start()], source.ends[m.end() - 1]
-    text = source.text
-    return Anchor(start, end, text[max(0, start - CONTEXT):start], text[end:end + CONTEXT])
-
-
-def mismatch(exact: str, source: Source, start, end, prefix=None, suffix=None) -> str | None:
-    """Why the stored anchor does not fit the source text, or None when it does."""
-    text = source.text
-    try:
-        start, end = int(start), int(end)
-    except (TypeError, ValueError):
-        return f"oa:start/oa:end {start!r}-{end!r} are not whole numbers"
-    if start >= end:
-        return f"oa:start {start} is not before oa:end {end}"
-    if not 0 <= start < end <= len(text):
-        return f"oa:start/oa:end {start}-{end} lie outside the text (0-{len(text)})"
-    piece = text[start:end]
-    # the normalised text between the two offsets, from the source's own map (no second pass)
-    canonical = source.canonical[bisect_left(source.starts, start):bisect_left(source.starts, end)]
-    if quote_pattern(exact).fullmatch(canonical) is None:
-        shown = " ".join(piece.split())
-        shown = shown if len(shown) <= 60 else shown[:57] + "..."
-        return f"oa:start/oa:end {start}-{end} select \"{shown}\", not the quote"
-    if prefix is not None and text[max(0, start - len(prefix)):start] != prefix:
-        return f"oa:prefix {str(prefix)[-30:]!r} is not the text before oa:start {start}"
-    if suffix is not None and text[end:end + len(suffix)] != suffix:
-        return f"oa:suffix {str(suffix)[:30]!r} is not the text after oa:end {end}"
-    return None
-
-
-def source_of(sources_dir: Path, file_name: str) -> Source:
-    """The source text ``file_name`` of ``sources_dir`` (never a file outside it)."""
-    return read_source(_source_file(Path(sources_dir), str(file_name)))
-
-
-@lru_cache(maxsize=64)
-def _source_file(sources_dir: Path, file_name: str) -> Path:
-    path = source_path(sources_dir, file_name)
-    if path is None or not path.is_file():
-        raise NctsError(f"{Path(sources_dir) / file_name}: source file not found (or outside the sources folder)")
-    return path
-
+from .passages import CONTEXT, Anchor, Source, locate, mismatch, read_source, source_of  # noqa: F401  (API)
 
 # --- rewriting Turtle files --------------------------------------------------------------
 

@@ -51,7 +51,7 @@ def passages_of(rows, sources_dir: Path | None = None, strict: bool = True) -> t
     quotes left out as (source file, reason) (``strict=False``: a page shows the rest and
     says what it left out)."""
     from . import paths
-    from .anchors import CONTEXT, locate, mismatch, source_of
+    from .passages import CONTEXT, locate, mismatch, source_of
 
     sources_dir = Path(sources_dir or paths.sources_dir())
     if not sources_dir.is_dir():

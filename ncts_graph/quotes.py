@@ -1,21 +1,13 @@
-"""Check that every quote in the graph occurs verbatim in its source document.
-
-"Verbatim" allows exactly what the sources' text extraction forces on a curator:
-whitespace may differ (line wraps, double spaces, non-breaking spaces) and an
-end-of-line hyphenation ("demo -\\ncratische") may be kept or joined. Every
-letter, digit, punctuation mark and footnote number must be as in the source.
-"""
+"""Check that every quote in the graph occurs verbatim in its source document, at its stored
+position (what "verbatim" allows is defined once, in passages.py)."""
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import NctsError
-
-_SOFT = "\x00"  # marks a place where the source breaks a word at a line end
+from .passages import canonical_map, canonical_source, occurs_in, quote_pattern, source_path  # noqa: F401  (API)
 
 
 @dataclass(frozen=True)
@@ -31,74 +23,11 @@ class QuoteProblem:
         return f"{self.resource}: {self.reason} [{self.document}] \"{excerpt}\""
 
 
-_TOKEN = re.compile(r"-[ \t\u00a0]*\r?\n|[\u00ac\u00ad]|\s+|.", re.S)
-
-
-def canonical_source(text: str) -> str:
-    """Source text with whitespace removed and line-end hyphens turned into soft-break marks."""
-    return canonical_map(text)[0]
-
-
-def canonical_map(text: str) -> tuple[str, list[int], list[int]]:
-    """:func:`canonical_source` of ``text``, with each canonical character's start and end
-    offset in ``text`` itself (code points), so that a match can be mapped back to the raw
-    file: the W3C TextPositionSelector counts the text as stored, not as normalised."""
-    out: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    for m in _TOKEN.finditer(text):
-        tok, s = m.group(), m.start()
-        if tok in ("\u00ac", "\u00ad") or (len(tok) > 1 and tok[0] == "-"):
-            out.append(_SOFT), starts.append(s), ends.append(s + 1)
-        elif tok.isspace():
-            continue
-        elif out and unicodedata.combining(tok) and ends[-1] == s and out[-1] != _SOFT:
-            # a combining mark joins the character before it; NFC may compose the two
-            begin = starts[-1]
-            while starts and starts[-1] == begin:
-                out.pop(), starts.pop(), ends.pop()
-            for c in unicodedata.normalize("NFC", text[begin:s + 1]):
-                out.append(c), starts.append(begin), ends.append(s + 1)
-        else:
-            for c in unicodedata.normalize("NFC", tok):
-                out.append(c), starts.append(s), ends.append(s + 1)
-    return "".join(out), starts, ends
-
-
-def quote_pattern(quote: str) -> re.Pattern[str]:
-    """A regex for the quote that tolerates only whitespace and line-end hyphenation."""
-    chars = re.sub(r"\s+", "", unicodedata.normalize("NFC", quote).replace("\u00ad", ""))
-    parts = ["[-\x00]" if c == "-" else re.escape(c) for c in chars]
-    return re.compile("\x00?".join(parts))
-
-
-def occurs_in(quote: str, source_text: str) -> bool:
-    """True if ``quote`` occurs verbatim (in the sense above) in ``source_text``."""
-    if not quote.strip():
-        return False
-    return quote_pattern(quote).search(canonical_source(source_text)) is not None
-
-
 def _read_source(path: Path) -> str:
     """The normalised text of a source file (cached with its raw text by :mod:`ncts_graph.anchors`)."""
-    from .anchors import read_source
+    from .passages import read_source
 
     return read_source(path).canonical
-
-
-def source_path(sources_dir: Path, name: str) -> Path | None:
-    """The source file ``name`` inside ``sources_dir``, or None when it would lie outside
-    (an absolute path, ``..``, or a symbolic link leading out): a graph must not make the
-    checker read, and report on, any other file on the machine."""
-    relative = Path(name)
-    if not name or relative.is_absolute() or ".." in relative.parts or "\x00" in name:
-        return None
-    base = Path(sources_dir).resolve()
-    try:
-        path = (base / relative).resolve()
-    except (OSError, RuntimeError):  # a symlink loop
-        return None
-    return path if path.is_relative_to(base) and path != base else None
 
 
 def _quote_rows(graph):
@@ -118,7 +47,7 @@ def check_quotes(graph, sources_dir: Path, require_anchors: bool = False) -> tup
     source text (a problem of kind "anchor"); with ``require_anchors`` (the bundled
     graph), a quote without one is such a problem too.
     """
-    from .anchors import mismatch, read_source
+    from .passages import mismatch, read_source
 
     if not Path(sources_dir).is_dir():
         raise NctsError(f"{sources_dir}: source texts not found (expected in shared/sources beside the "

@@ -166,7 +166,7 @@ def index_page(store, sources_dir: Path, lang: str = "nl") -> bytes:
 
 def document_page(store, slug: str, sources_dir: Path, lang: str = "nl") -> bytes | None:
     """The page of one source document, or None when the graph names no such document."""
-    from .anchors import source_of
+    from .passages import source_of
 
     words = TEXT[lang]
     doc = documents(store, lang).get(slug) if re.fullmatch(r"[A-Za-z0-9._-]{1,200}", slug) else None
