@@ -150,13 +150,19 @@ def esc(text) -> str:
     return html.escape(str(text), quote=True)
 
 
-def quote_anchor(quote, source: str, exact: str) -> str:
+def quote_anchor(quote, source: str, exact: str, position: tuple | None = None) -> str:
     """The HTML id of a quote, shared with the source-text pages (/sources/<doc>#<id>).
 
-    From the quote node's IRI when it has one; the bundled quotes are blank nodes, whose
-    labels change on every load, so theirs is derived from the source IRI and the exact text:
+    A quote anchored in its source (oa:TextPositionSelector, computed by ``ncts quotes
+    --anchor``) is ``q-START-END``, as on the source-text page (annotations.anchor_id). An
+    unanchored quote (a user's file) gets an id from the quote node's IRI, or for a blank node,
+    whose label changes on every load, from the source IRI and the exact text:
     ``"q-" + sha1(source IRI + "\\n" + oa:exact)[:12]``.
     """
+    if position is not None:
+        from .annotations import anchor_id
+
+        return anchor_id(*position)
     key = quote if isinstance(quote, str) else f"{source}\n{exact}"
     return "q-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
 
@@ -723,8 +729,22 @@ class Renderer:
         exact = next((e for sel in ix.objects(quote, OA + "hasSelector") for e in ix.texts(sel, OA + "exact")), None)
         if source is None or exact is None:
             return None
-        anchor = quote_anchor(None if isinstance(quote, Blank) else quote, source, exact.value)
+        anchor = quote_anchor(None if isinstance(quote, Blank) else quote, source, exact.value, self.position(quote))
         return source, exact, anchor, ix.objects(quote, DCT + "subject")
+
+    def position(self, quote) -> tuple | None:
+        """(start, end) of the quote's oa:TextPositionSelector, or None when it has none."""
+        for sel in self.ix.objects(quote, OA + "hasSelector"):
+            start, end = self.ix.texts(sel, OA + "start"), self.ix.texts(sel, OA + "end")
+            if start and end and start[0].value.isdigit() and end[0].value.isdigit():
+                return int(start[0].value), int(end[0].value)
+        return None
+
+    @staticmethod
+    def position_key(anchor: str) -> int:
+        """Passages in the order of the text (q-START-END), unanchored ones last."""
+        parts = anchor.split("-")
+        return int(parts[1]) if len(parts) == 3 and parts[1].isdigit() else 1 << 62
 
     def source_link(self, source: str, anchor: str) -> str:
         """Where a quote is read in place: the source-text page on the server, the document's page here."""
@@ -753,19 +773,22 @@ class Renderer:
         """On a source document's page: every quote from it, each with its anchor id."""
         if NCTS + "SourceDocument" not in self.ix.types(iri):
             return ""
-        items = []
+        passages: dict = {}  # anchor -> (exact, citing resources): one item per passage, ids never repeat
         for quote in self.ix.subjects(OA + "hasSource", iri):
             parts = self.quote_parts(quote)
             if not parts:
                 continue
             _, exact, anchor, _ = parts
-            cited = [s for s in self.ix.subjects(EVIDENCE, quote)]
-            items.append((exact.value, f'<li id="{anchor}" class="quote"><blockquote><p lang="{esc(exact.lang or "nl")}">'
-                          f'{esc(exact.value)}</p></blockquote><p>{esc(t("cited_by", self.lang))}: '
-                          + ", ".join(self.a(s) for s in cited if isinstance(s, str)) + "</p></li>"))
-        if not items:
+            cited = passages.setdefault(anchor, (exact, []))[1]
+            cited += [s for s in self.ix.subjects(EVIDENCE, quote) if isinstance(s, str) and s not in cited]
+        if not passages:
             return ""
-        listed = "".join(html_ for _, html_ in sorted(items))
+        items = [(self.position_key(anchor), exact.value,
+                  f'<li id="{anchor}" class="quote"><blockquote><p lang="{esc(exact.lang or "nl")}">'
+                  f'{esc(exact.value)}</p></blockquote><p>{esc(t("cited_by", self.lang))}: '
+                  + ", ".join(self.a(s) for s in cited) + "</p></li>")
+                 for anchor, (exact, cited) in passages.items()]
+        listed = "".join(html_ for _, _, html_ in sorted(items))
         return section("docquotes", f'{esc(t("quotes_here", self.lang))} ({len(items)})', f"<ul>{listed}</ul>")
 
     def incoming_section(self, iri: str) -> str:
