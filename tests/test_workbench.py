@@ -203,6 +203,13 @@ def test_question_form_autocomplete_language_download_permalink(base, browser):
     third.wait_for_selector(".yasr table.dataTable tbody tr", timeout=15000)
     assert editor_text(third) == "SELECT ?m WHERE { ?m ncts:addressesThreat threat:pgee } ORDER BY ?m"
     assert third.locator(".yasr table.dataTable tbody tr").count() == len(expected_nl)
+    # an IRI of the graph in the results opens its page on this server, not on w3id.org
+    first = third.locator('.yasr table.dataTable tbody a[data-iri^="https://w3id.org/ncts-graph/measure/"]').first
+    iri, href = first.get_attribute("data-iri"), first.get_attribute("href")
+    assert href == "/measure/" + iri.rsplit("/", 1)[1] + "?lang=nl"
+    first.click()
+    third.wait_for_url(base + href)
+    assert iri in third.content()  # the resource page (cite block)
     assert blocked == blocked2 == blocked3 == [] and errors == errors2 == errors3 == []
 
 

@@ -305,6 +305,21 @@
   $("new-query").onclick = () => { closeQuestion(); yasqe.setValue(t("example")); updatePermalink(); yasqe.focus(); };
   window.addEventListener("hashchange", () => { if (location.hash !== permalinkHash()) openFromHash(true); });
 
+  // IRIs of the graph in the results open their page on this server (pages.py), not w3id.org
+  const BASE = "https://w3id.org/ncts-graph/";
+  function localHref(iri) {
+    const rest = iri.slice(BASE.length);
+    const path = rest.startsWith("def#") ? "def/" + rest.slice(4) : rest;
+    return "/" + path + (path.includes("?") ? "&" : "?") + "lang=" + state.lang;
+  }
+  new MutationObserver(() => {
+    document.querySelectorAll('a[href^="' + BASE + '"]').forEach((a) => {
+      a.dataset.iri = a.getAttribute("href");
+      a.setAttribute("href", localHref(a.dataset.iri));
+      a.removeAttribute("target");
+    });
+  }).observe(document.body, { childList: true, subtree: true });
+
   let stored = null;
   try { stored = localStorage.getItem("ncts-lang"); } catch (e) { /* private mode */ }
   const initial = readHash(); // before anything rewrites the address
