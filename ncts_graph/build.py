@@ -25,11 +25,13 @@ def atomic_write(path: Path, write) -> None:
     if path.exists() and path.is_file() and (not os.access(path, os.W_OK) or not path.stat().st_mode & 0o222):
         raise NctsError(f"{path}: the file is read-only; not replaced")
     with _signals_raise():
+        tmp = None
         try:
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-        except OSError as exc:
-            raise NctsError(f"{path}: cannot write ({exc.strerror})") from None
-        try:
+            with _signals_held():  # a signal between creating the file and knowing its name would leave it behind
+                try:
+                    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+                except OSError as exc:
+                    raise NctsError(f"{path}: cannot write ({exc.strerror})") from None
             os.close(fd)
             umask = os.umask(0)
             os.umask(umask)
@@ -39,8 +41,21 @@ def atomic_write(path: Path, write) -> None:
         except OSError as exc:
             raise NctsError(f"{path}: cannot write ({exc.strerror})") from None
         finally:
-            if os.path.exists(tmp):
+            if tmp is not None and os.path.exists(tmp):
                 os.unlink(tmp)
+
+
+@contextmanager
+def _signals_held():
+    """SIGTERM/SIGHUP wait (blocked) while inside and are delivered on leaving."""
+    import signal
+
+    held = {signal.SIGTERM, signal.SIGHUP}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 @contextmanager

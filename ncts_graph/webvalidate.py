@@ -430,7 +430,7 @@ def page(lang: str, limits: Limits, sub: Submission | None = None, outcome: dict
         for line, severity, message in outcome["marks"]:
             marks.setdefault(line, []).append((severity, message))
     if text is not None and text.strip():
-        parts.append(f'<h2>{e(w["source"])}: {e(name)}</h2>' + _source(text, marks, w))
+        parts.append(f'<h2 id="source-title">{e(w["source"])}: {e(name)}</h2>' + _source(text, marks, w))
     parts.append("</main></body></html>")
     return "".join(parts)
 
@@ -450,7 +450,8 @@ def _source(text: str, marks: dict, w: dict) -> str:
         items.append(f'<li id="L{number}" class="mark {worst}">{html.escape(line) or " "}{notes}</li>')
     if text.endswith("\n"):
         items.pop()
-    return f'<ol class="source" id="source">{"".join(items)}</ol>'
+    # a scrolling region: focusable, so a keyboard can scroll it (WCAG 2.1.1), and named by its heading
+    return f'<ol class="source" id="source" tabindex="0" aria-labelledby="source-title">{"".join(items)}</ol>'
 
 
 def _text(data: bytes) -> str | None:

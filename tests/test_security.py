@@ -461,6 +461,27 @@ def test_sigterm_during_build_leaves_no_temp_file(tmp_path):
     assert process.returncode != 0 and not list(tmp_path.glob(".graph.jsonld.*")) and not out.exists()
 
 
+def test_signal_right_after_the_temp_file_is_created_leaves_nothing(tmp_path, monkeypatch):
+    """The window the test above hits under load, made certain: SIGTERM lands inside mkstemp,
+    after the file exists but before its name is returned."""
+    import tempfile
+
+    from ncts_graph.build import atomic_write
+
+    real = tempfile.mkstemp
+
+    def mkstemp_then_signal(*args, **kwargs):
+        made = real(*args, **kwargs)
+        os.kill(os.getpid(), signal.SIGTERM)  # delivered here at once unless held
+        return made
+
+    monkeypatch.setattr(tempfile, "mkstemp", mkstemp_then_signal)
+    with pytest.raises(SystemExit) as leaving:
+        atomic_write(tmp_path / "out.ttl", lambda tmp: tmp.write_text("x"))
+    assert leaving.value.code == 128 + signal.SIGTERM
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_build_refuses_a_read_only_target(tmp_path):
     out = tmp_path / "graph.ttl"
     out.write_text("keep me\n")

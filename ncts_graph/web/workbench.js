@@ -11,14 +11,14 @@
   const UI = {
     en: {
       navQuery: "Query", navBrowse: "Browse", navSources: "Sources", navValidate: "Validate",
-      library: "Questions", filter: "filter questions…", newQuery: "New query", run: "Run",
+      library: "Questions", editorLabel: "SPARQL query", filter: "filter questions…", newQuery: "New query", run: "Run",
       endpoint: "Endpoint", permalink: "Permalink", poweredBy: "Editor and result views",
       offline: "this page loads nothing from the internet", yes: "yes", no: "no", noMatch: "no match",
       example: "# Measures and the threats they address\nPREFIX ncts: <https://w3id.org/ncts-graph/def#>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\nSELECT ?measure ?label ?threat WHERE {\n  ?measure a ncts:Measure ;\n           rdfs:label ?label ;\n           ncts:addressesThreat ?threat .\n  FILTER(LANG(?label) = \"en\")\n}\nORDER BY ?label\nLIMIT 50\n",
     },
     nl: {
       navQuery: "Bevragen", navBrowse: "Bladeren", navSources: "Bronnen", navValidate: "Valideren",
-      library: "Vragen", filter: "vragen filteren…", newQuery: "Nieuwe query", run: "Uitvoeren",
+      library: "Vragen", editorLabel: "SPARQL-query", filter: "vragen filteren…", newQuery: "Nieuwe query", run: "Uitvoeren",
       endpoint: "Endpoint", permalink: "Permalink", poweredBy: "Editor en resultaatweergave",
       offline: "deze pagina laadt niets van internet", yes: "ja", no: "nee", noMatch: "geen treffer",
       example: "# Maatregelen en de dreigingen waarop ze zich richten\nPREFIX ncts: <https://w3id.org/ncts-graph/def#>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\nSELECT ?maatregel ?label ?dreiging WHERE {\n  ?maatregel a ncts:Measure ;\n             rdfs:label ?label ;\n             ncts:addressesThreat ?dreiging .\n  FILTER(LANG(?label) = \"nl\")\n}\nORDER BY ?label\nLIMIT 50\n",
@@ -60,6 +60,7 @@
       el.placeholder = t(el.dataset.i18nPlaceholder); el.setAttribute("aria-label", t(el.dataset.i18nPlaceholder));
     });
     document.querySelectorAll(".langswitch button").forEach((b) => b.setAttribute("aria-pressed", String(b.dataset.lang === state.lang)));
+    if (yasqe) yasqe.getInputField().setAttribute("aria-label", t("editorLabel")); // CodeMirror's own textarea has no label
     showLibrary();
     if (state.question) {
       showQuestion();
@@ -273,6 +274,7 @@
     });
     yasqe.on("queryResponse", (y, response, duration) => yasr.setResponse(response, duration));
     yasqe.on("change", () => updatePermalink());
+    yasqe.getInputField().setAttribute("aria-label", t("editorLabel"));
     $("endpoint").textContent = ENDPOINT;
     window.ncts = { yasqe, yasr }; // for the console (and the browser tests)
   }
