@@ -133,12 +133,32 @@ def pushed_endpoint(oxigraph_server):
 
 
 @pytest.fixture(scope="session")
-def ncts_endpoint():
-    """`ncts serve` of the bundled graph on 127.0.0.1 (a free port): its /sparql URL."""
+def ncts_serve():
+    """`ncts serve` of the bundled graph on 127.0.0.1 (a free port), shared by the endpoint, page and
+    browser tests: its base URL."""
     port = free_port()
     with server([str(Path(sys.executable).with_name("ncts")), "serve", "--port", str(port)],
                 f"http://127.0.0.1:{port}", "/sparql") as base:
-        yield base + "/sparql"
+        yield base
+
+
+@pytest.fixture(scope="session")
+def ncts_endpoint(ncts_serve):
+    """The /sparql URL of `ncts serve` of the bundled graph."""
+    return ncts_serve + "/sparql"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Debian Chromium (tests/browser.py), one per test module."""
+    from playwright.sync_api import sync_playwright
+
+    from browser import launch
+
+    with sync_playwright() as p:
+        b = launch(p)
+        yield b
+        b.close()
 
 
 GRAPH_ALL = "https://w3id.org/ncts-graph/graph/all"

@@ -4,36 +4,26 @@ No serious or critical WCAG 2.1 A/AA violation, every non-local request refused.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 
 from a11y import axe_violations
-from browser import ARTIFACTS, launch, offline_page
-from conftest import free_port, server
+from browser import ARTIFACTS, offline_page
 
 INVALID = sorted((Path(__file__).resolve().parent.parent / "examples" / "measures" / "invalid").glob("*.ttl"))[0]
 
 
 @pytest.fixture(scope="module")
-def base():
-    port = free_port()
-    exe = Path(sys.executable).with_name("ncts")
-    with server([str(exe), "serve", "--port", str(port), "--timeout", "5"], f"http://127.0.0.1:{port}") as url:
-        yield url
+def base(ncts_serve):
+    return ncts_serve
 
 
 @pytest.fixture(scope="module")
-def page(base):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = launch(p)
-        page, blocked, errors = offline_page(b)
-        yield page
-        assert blocked == [] and errors == []
-        b.close()
+def page(browser):
+    page, blocked, errors = offline_page(browser)
+    yield page
+    assert blocked == [] and errors == []
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])

@@ -6,21 +6,10 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-import pytest
 
 from ncts_graph.export import export
 
-from browser import ARTIFACTS, launch, offline_page
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = launch(p)
-        yield b
-        b.close()
+from browser import ARTIFACTS, offline_page
 
 
 def open_offline(browser, path: Path):

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import http.client
 import re
-import sys
 import urllib.request
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 
@@ -17,17 +15,13 @@ from ncts_graph.sources_view import render_text
 from ncts_graph.sparql import select
 
 from browser import ARTIFACTS, launch, offline_page
-from conftest import free_port, server
 
 STRATEGY = "ncts-2022-2026"
 
 
 @pytest.fixture(scope="module")
-def base():
-    port = free_port()
-    exe = str(Path(sys.executable).with_name("ncts"))
-    with server([exe, "serve", "--port", str(port)], f"http://127.0.0.1:{port}", probe="/sources") as url:
-        yield url
+def base(ncts_serve):
+    return ncts_serve
 
 
 def get(url: str) -> tuple[int, str]:

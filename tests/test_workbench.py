@@ -8,7 +8,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import sys
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -16,26 +15,12 @@ from pathlib import Path
 import pytest
 
 import ncts_graph
-from browser import ARTIFACTS, launch, offline_page
-from conftest import free_port, server
+from browser import ARTIFACTS, offline_page
 
 
 @pytest.fixture(scope="module")
-def base():
-    port = free_port()
-    exe = Path(sys.executable).with_name("ncts")
-    with server([str(exe), "serve", "--port", str(port), "--timeout", "5"], f"http://127.0.0.1:{port}") as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = launch(p)
-        yield b
-        b.close()
+def base(ncts_serve):
+    return ncts_serve
 
 
 def get(url: str) -> tuple[int, str]:
