@@ -372,11 +372,13 @@ def split_shapes(shapes):
 
 # --- running ------------------------------------------------------------------------------
 
-def run_core(data, shapes, core, scope=None, fast_shapes=()):
+def run_core(data, shapes, core, scope=None, fast_shapes=(), only=None, extra=()):
     """pyshacl over ``core``: (report graph, {fast shape: its focus nodes}).
 
     Each shape is validated on its own focus nodes as pyshacl finds them, kept only when in
     ``scope`` (a set of nodes; None keeps all); nested shapes are evaluated normally.
+    ``only``: the top-level shapes to validate (None: all); ``extra``: results (pyshacl's
+    (text, node, triples) tuples) of other engines, put in the same report.
     """
     from pyshacl.graph_abstraction import DataGraph
     from pyshacl.shapes_graph import ShapesGraph
@@ -391,8 +393,10 @@ def run_core(data, shapes, core, scope=None, fast_shapes=()):
         nodes = shape.focus_nodes(graph)
         return [n for n in nodes if n in scope] if scope is not None else list(nodes)
 
-    results, conforms = [], True
+    results, conforms = list(extra), not extra
     for shape in validator.shacl_graph.shapes:
+        if only is not None and shape.node not in only:
+            continue
         nodes = focus_of(shape)
         if nodes:
             ok, found = shape.validate(executor, graph, focus=nodes)
