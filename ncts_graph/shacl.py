@@ -475,6 +475,35 @@ def run_sparql(store, constraints, focus: dict) -> list[dict]:
     return results
 
 
+class UnionStore:
+    """An Oxigraph store holding the data as named graphs (one per file, as ``ncts validate``
+    loads big inputs: see :func:`ncts_graph.validate.load_for_validation`), queried as one
+    default graph: their union. Graphs added later (the focus-node graphs) stay out of it."""
+
+    def __init__(self, store):
+        import pyoxigraph as ox
+
+        self.store = store
+        self.graphs = [*store.named_graphs(), ox.DefaultGraph()]
+
+    def query(self, text, **options):
+        return self.store.query(text, default_graph=self.graphs, **options)
+
+    def bulk_extend(self, quads):
+        self.store.bulk_extend(quads)
+
+    def clear_graph(self, graph):
+        self.store.remove_graph(graph)
+
+
+def oxigraph_of(data):
+    """The Oxigraph store under an rdflib Dataset kept in Oxigraph (oxrdflib), else None."""
+    import pyoxigraph as ox
+
+    inner = getattr(getattr(data, "store", None), "_inner", None)
+    return UnionStore(inner) if isinstance(inner, ox.Store) else None
+
+
 def to_store(graph):
     """An Oxigraph store holding the data graph as its default graph."""
     import pyoxigraph as ox

@@ -157,7 +157,13 @@ def validate(files: Iterable[Path | str] | None = None, *, shapes: Iterable[Path
     scope = scope or ("files" if files else "all")
     if scope not in ("files", "all"):
         raise NctsError(f"unknown scope {scope!r} (use files or all)")
-    dataset = graph if graph is not None else load(files)
+    if graph is None:
+        from . import bigload
+
+        bigload.check_fits(files)  # one line, before loading, rather than killed mid-way
+        dataset = bigload.load_oxigraph(files) if bigload.is_big(files) else load(files)
+    else:
+        dataset = graph
     shapes_errors = _shapes_errors()
     shapes_graph, shapes_files = _load_shapes(shapes, bundled_shapes)
     focus_graphs = {str(graph_name(f)) for f in files} if scope == "files" else None
@@ -240,11 +246,24 @@ def _run(dataset, shapes_graph, focus_graphs, inference: str, as_of: _dt.date, p
     run_graph = dataset.graph(URIRef(RUN_GRAPH))
     run_graph.add(run)
     try:
-        scope = None if focus_graphs is None else {s for g in _graphs(dataset, focus_graphs) for s in g.subjects()}
+        scope = None if focus_graphs is None else _subjects(dataset, focus_graphs)
         data = dataset if inference == "none" else union_graph(dataset)
         return _validate(data, scope, shapes_graph, inference, prefixes, engine)
     finally:
         dataset.remove_graph(run_graph)
+
+
+def _subjects(dataset, graph_names) -> set:
+    """The subjects of the named graphs (the nodes a user's files define)."""
+    from . import shacl
+    from .store import to_rdflib
+
+    store = shacl.oxigraph_of(dataset)
+    if store is None:
+        return {s for g in _graphs(dataset, graph_names) for s in g.subjects()}
+    values = " ".join(f"<{n}>" for n in sorted(graph_names))
+    return {to_rdflib(row[0]) for row in store.store.query(
+        f"SELECT DISTINCT ?s WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}")}
 
 
 def _graphs(dataset, names):
@@ -275,6 +294,9 @@ def _validate(data, scope, shapes_graph, inference: str, prefixes: dict, engine:
     store = None
 
     def data_store():
+        kept = shacl.oxigraph_of(data)  # the data already in Oxigraph: no copy
+        if kept is not None:
+            return kept
         triples = ((s, p, o) for g in data.graphs() for s, p, o in g) if hasattr(data, "graphs") else data
         return shacl.to_store(triples)
 
