@@ -24,8 +24,6 @@ import sys
 import tempfile
 from pathlib import Path
 
-from common import cold
-
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 NCTS = str(Path(PY).with_name("ncts"))
@@ -114,6 +112,7 @@ def main() -> None:
                         help="seconds plain pyshacl may take per size (0: never run it)")
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
+    from common import cold
 
     example = ROOT / "examples" / "measures" / "valid" / "gebiedsverbod.ttl"
     ours = cold([NCTS, "validate", str(example)], args.runs)
