@@ -127,8 +127,6 @@ def test_big_input_syntax_error_names_file_and_line(tmp_path, monkeypatch):
 
 
 def test_input_too_big_for_memory_is_refused_before_loading(tmp_path, monkeypatch):
-    import ncts_graph.load
-
     from ncts_graph import bigload
     from ncts_graph.errors import NctsError
     from ncts_graph.validate import validate
@@ -136,7 +134,7 @@ def test_input_too_big_for_memory_is_refused_before_loading(tmp_path, monkeypatc
     f = tmp_path / "huge.nt"
     f.write_text("<http://e/a> <http://e/b> <http://e/c> .\n" * 1000, encoding="utf-8")
     monkeypatch.setattr(bigload, "available_bytes", lambda: 100 * 2**20)
-    monkeypatch.setattr(ncts_graph.load, "load", lambda *a, **k: pytest.fail("loaded"))
+    monkeypatch.setattr(importlib.import_module("ncts_graph.load"), "load", lambda *a, **k: pytest.fail("loaded"))
     monkeypatch.setattr(bigload, "load_oxigraph", lambda *a, **k: pytest.fail("loaded"))
     with pytest.raises(NctsError) as err:
         validate([f])
