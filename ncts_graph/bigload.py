@@ -63,8 +63,8 @@ def check_fits(files, available: int | None = None) -> None:
     if need > available:
         size = sum(f.stat().st_size for f in files if f.is_file())
         shown = files[0] if len(files) == 1 else f"{files[0]} (and {len(files) - 1} more)"
-        raise NctsError(f"{shown}: {size / 2**20:,.0f} MB of RDF needs about {need / 2**30:.1f} GB of memory to "
-                        f"validate; {available / 2**30:.1f} GB is available on this machine (split the file, or "
+        raise NctsError(f"{shown}: {size / 1e6:,.0f} MB of RDF needs about {need / 1e9:.1f} GB of memory to "
+                        f"validate; {available / 1e9:.1f} GB is available on this machine (split the file, or "
                         f"validate on a machine with more memory)")
 
 
