@@ -489,6 +489,12 @@ class UnionStore:
     def query(self, text, **options):
         return self.store.query(text, default_graph=self.graphs, **options)
 
+    def query_all(self, text, **options):
+        """Every graph as the default graph, the focus-node graphs included: twice as fast as
+        listing the data graphs, and the same for queries that never use the focus graphs'
+        own predicate (the compiled SHACL core's; never a shapes author's SPARQL)."""
+        return self.store.query(text, use_default_graph_as_union=True, **options)
+
     def bulk_extend(self, quads):
         self.store.bulk_extend(quads)
 

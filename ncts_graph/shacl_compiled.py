@@ -424,7 +424,7 @@ def focus_nodes(store, sg, shapes, scope=None) -> dict:
         groups = _focus_patterns(c, shape)
         if groups:
             query = "SELECT DISTINCT ?this WHERE { " + " UNION ".join(groups) + " }"
-            nodes += [to_rdflib(row[0]) for row in store.query(query)]
+            nodes += [to_rdflib(row[0]) for row in getattr(store, "query_all", store.query)(query)]
         nodes = list(dict.fromkeys(nodes))
         out[shape] = [n for n in nodes if n in scope] if scope is not None else nodes
     return out
@@ -455,7 +455,7 @@ def run(store, sg, the_plan: Plan, focus: dict, datagraph) -> list:
                 severity_of[shape] = sg.value(shape, _u("severity")) or _u("Violation")
                 messages_of[shape] = list(sg.objects(shape, _u("message")))
             component = URIRef(SH + check.component)
-            for row in store.query(query):
+            for row in getattr(store, "query_all", store.query)(query):
                 f = to_rdflib(row["this"])
                 v = to_rdflib(row["v"]) if check.has_value else None
                 r = BNode()
