@@ -1,30 +1,39 @@
-"""Validation benchmarks: cold `ncts validate` on one measure, and N synthetic measures.
+"""Validation benchmarks: cold `ncts validate` on one measure, the engine table, and a
+200 MB N-Triples file.
 
     .venv/bin/python benchmarks/validate.py                 # cold run + N = 1,000 / 10,000 / 100,000
-    .venv/bin/python benchmarks/validate.py --sizes 1000 --budget 300
+    .venv/bin/python benchmarks/validate.py --sizes 1000 --budget 300 --big-mb 0
 
 1. Cold, end to end: `ncts validate examples/measures/valid/gebiedsverbod.ttl`, median of
    five fresh processes, against `python -c "import pyshacl"` (the floor any pyshacl-based
    validator pays) measured in the same run.
-2. N synthetic measures (some broken on purpose, so every kind of result occurs) with the
-   reference data (ontology, vocabularies, strategy, threats, partners, legal bases,
-   sources): the project's validation (ncts_graph.validate) against plain
-   ``pyshacl.validate`` on the same input, each in a fresh process (time and peak memory),
-   and a check that both give the same set of results. Plain pyshacl is skipped, with its
-   extrapolated time, when that estimate exceeds --budget seconds.
+2. The engine table: N synthetic measures (some broken on purpose, so every kind of result
+   occurs) with the reference data (ontology, vocabularies, strategy, threats, partners,
+   legal bases, sources), each engine in a fresh process (wall seconds of the whole process,
+   loading included; seconds of the validation alone; peak RSS; result count):
+   - ``compiled``: the project's engine (files parsed by Oxigraph, the SHACL core compiled to
+     SPARQL on Oxigraph, SHACL-SPARQL on Oxigraph; ncts_graph.validate);
+   - ``previous``: the project's engine before issue 10 (rdflib loading, pyshacl for the core;
+     ``validate(engine="pyshacl")``);
+   - ``pyshacl``: plain ``pyshacl.validate``, the reference;
+   - ``shacl``: PyPI ``shacl`` (the fastest PyPI engine measured in issue 10), when installed
+     (``pip install -e '.[bench]'``).
+   Every engine's result set is compared with plain pyshacl's where that ran, else with the
+   compiled engine's. An engine whose time extrapolated from the size before exceeds
+   --budget seconds is skipped, with the estimate.
+3. `ncts validate` of a --big-mb MB N-Triples file (synthetic measures): wall and peak RSS.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
-
-from common import cold
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
@@ -63,24 +72,48 @@ WORKER = r"""
 import json, sys, time
 from pathlib import Path
 engine, keys_out, *files = sys.argv[1:]
-from ncts_graph import paths
-from ncts_graph.load import load
-ds = load([paths.ontology_file(), *files], bundled=False)
-SH = "http://www.w3.org/ns/shacl#"
 start = time.perf_counter()
-if engine == "project":
+from ncts_graph import paths
+SH = "http://www.w3.org/ns/shacl#"
+files = [paths.ontology_file(), *files]
+if engine == "compiled":
+    from ncts_graph.bigload import load_oxigraph
     from ncts_graph.validate import validate
+    ds = load_oxigraph(files, bundled=False)
+    begin = time.perf_counter()
     graph = validate(graph=ds, scope="all", as_of=%(as_of)r).graph
+elif engine == "previous":
+    from ncts_graph.load import load
+    from ncts_graph.validate import validate
+    ds = load(files, bundled=False)
+    begin = time.perf_counter()
+    graph = validate(graph=ds, scope="all", as_of=%(as_of)r, engine="pyshacl").graph
 else:
-    import pyshacl
-    from rdflib import Literal, URIRef
-    from ncts_graph.build import union_graph
+    import pyoxigraph as ox
+    from rdflib import Graph, Literal, URIRef
     from ncts_graph.validate import load_shapes
-    data = union_graph(ds)
-    data.add((URIRef("https://w3id.org/ncts-graph/shapes#run"), URIRef("https://w3id.org/ncts-graph/shapes#asOf"),
-              Literal(%(as_of)r, datatype=URIRef("http://www.w3.org/2001/XMLSchema#date"))))
-    _, graph, _ = pyshacl.validate(data, shacl_graph=load_shapes(), allow_warnings=True, allow_infos=True)
-seconds = time.perf_counter() - start
+    run = (URIRef("https://w3id.org/ncts-graph/shapes#run"), URIRef("https://w3id.org/ncts-graph/shapes#asOf"),
+           Literal(%(as_of)r, datatype=URIRef("http://www.w3.org/2001/XMLSchema#date")))
+    if engine == "pyshacl":
+        import pyshacl
+        from ncts_graph.build import union_graph
+        from ncts_graph.load import load
+        data = union_graph(load(files, bundled=False))
+        data.add(run)
+        begin = time.perf_counter()
+        _, graph, _ = pyshacl.validate(data, shacl_graph=load_shapes(), allow_warnings=True, allow_infos=True)
+    else:  # PyPI shacl: one N-Triples data file, one Turtle shapes file
+        import shacl
+        merged, shapes = Path(keys_out + ".nt"), Path(keys_out + ".shapes.ttl")
+        quads = (q for f in files for q in ox.parse(path=str(f), format=ox.RdfFormat.TURTLE, base_iri=Path(f).resolve().as_uri()))
+        ox.serialize(quads, output=str(merged), format=ox.RdfFormat.N_TRIPLES)
+        with merged.open("a", encoding="utf-8") as out:
+            out.write(" ".join(t.n3() for t in run) + " .\n")
+        load_shapes().serialize(shapes, format="turtle")
+        begin = time.perf_counter()
+        report = shacl.validate(str(merged), str(shapes), allow_warnings=True)
+        graph = Graph().parse(data=report.serialize("turtle"), format="turtle")
+end = time.perf_counter()
 from rdflib import BNode, URIRef
 def key(n):
     v = lambda p: graph.value(n, URIRef(SH + p))
@@ -92,8 +125,10 @@ def key(n):
             str(v("sourceConstraintComponent"))]
 keys = sorted(json.dumps(key(n)) for n in graph.subjects(URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
                                                           URIRef(SH + "ValidationResult")))
-Path(keys_out).write_text(json.dumps({"seconds": seconds, "keys": keys}))
+Path(keys_out).write_text(json.dumps({"wall": end - start, "seconds": end - begin, "keys": keys}))
 """ % {"as_of": AS_OF}
+
+ENGINES = ("compiled", "previous", "pyshacl", "shacl")
 
 
 def run_worker(engine: str, files: list[Path], tmp: Path) -> dict:
@@ -107,45 +142,109 @@ def run_worker(engine: str, files: list[Path], tmp: Path) -> dict:
     return data
 
 
+def big_ntriples(mb: int, path: Path) -> None:
+    """About ``mb`` MB of N-Triples of synthetic measures (whole lines)."""
+    import pyoxigraph as ox
+
+    n = max(1000, mb * 330)  # about 3 kB of N-Triples a measure
+    ttl = path.with_suffix(".ttl")
+    synthetic(n, ttl)
+    ox.serialize(ox.parse(path=str(ttl), format=ox.RdfFormat.TURTLE), output=str(path), format=ox.RdfFormat.N_TRIPLES)
+    ttl.unlink()
+    limit = mb * 1_000_000
+    with path.open("r+b") as f:
+        if path.stat().st_size > limit:
+            f.seek(limit)
+            f.truncate()
+            f.seek(0)
+            data = f.read()
+            f.seek(0)
+            f.truncate()
+            f.write(data[: data.rfind(b"\n") + 1])
+
+
+def big_file(mb: int) -> None:
+    """`ncts validate` of an N-Triples file of ``mb`` MB: wall, peak RSS, and the up-front estimate."""
+    import time
+
+    from ncts_graph import bigload
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "big.nt"
+        big_ntriples(mb, path)
+        size = path.stat().st_size
+        need, avail = bigload.needed_bytes([path]), bigload.available_bytes()
+        start = time.perf_counter()
+        proc = subprocess.Popen([NCTS, "validate", str(path), "--format", "json", "--as-of", AS_OF],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        err = proc.stderr.read().decode("utf-8", "replace").strip()
+        code = os.waitstatus_to_exitcode(status)
+        print(f"`ncts validate` {size / 1e6:,.0f} MB N-Triples: {wall:.1f} s, peak {usage.ru_maxrss / 1024:,.0f} MiB, "
+              f"exit {code} (estimate {need / 2**30:.1f} GiB, available {avail / 2**30:.1f} GiB)"
+              + (f"; {err.splitlines()[-1]}" if code == 2 and err else ""))
+
+
+def _ratio(a: dict | None, b: dict | None) -> str:
+    return f"{a['wall'] / b['wall']:.3f}" if a and b else "-"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--budget", type=float, default=900,
-                        help="seconds plain pyshacl may take per size (0: never run it)")
+                        help="seconds an engine may take per size, extrapolated from the size before (0: only compiled)")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--big-mb", type=int, default=200, help="size of the N-Triples file (0: skip)")
+    parser.add_argument("--engines", default=",".join(ENGINES))
     args = parser.parse_args()
+    from common import cold
 
     example = ROOT / "examples" / "measures" / "valid" / "gebiedsverbod.ttl"
-    ours = cold([NCTS, "validate", str(example)], args.runs)
-    floor = cold([PY, "-c", "import pyshacl"], args.runs)
-    print(f"cold `ncts validate` one measure: {ours:.2f} s median of {args.runs}; "
-          f"`python -c 'import pyshacl'`: {floor:.2f} s; ratio {ours / floor:.2f}")
+    if args.runs:
+        ours = cold([NCTS, "validate", str(example)], args.runs)
+        floor = cold([PY, "-c", "import pyshacl"], args.runs)
+        print(f"cold `ncts validate` one measure: {ours:.2f} s median of {args.runs}; "
+              f"`python -c 'import pyshacl'`: {floor:.2f} s; ratio {ours / floor:.2f}")
+    print(f"load average at start: {os.getloadavg()[0]:.1f} ({os.cpu_count()} CPUs)")
 
     from ncts_graph import paths
 
+    engines = [e for e in args.engines.split(",") if e != "shacl" or importlib.util.find_spec("shacl")]
     reference = [paths.home() / "data" / name for name in REFERENCE]
-    plain_per_measure = None
-    print(f"{'N':>8} {'project s':>10} {'MiB':>6} {'pyshacl s':>10} {'MiB':>6} {'ratio':>7} {'results':>8}  same")
+    per_measure: dict[str, float] = {}
+    print(f"{'N':>7} {'engine':>9} {'wall s':>8} {'valid. s':>8} {'MiB':>6} {'results':>8} {'same':>5} "
+          f"{'/shacl':>7} {'/previous':>9}  note")
     for n in (int(s) for s in args.sizes.split(",")):
         with tempfile.TemporaryDirectory() as tmp:
             tmp = Path(tmp)
             synthetic(n, tmp / "synthetic.ttl")
             files = [*reference, tmp / "synthetic.ttl"]
-            project = run_worker("project", files, tmp)
-            estimate = plain_per_measure * n if plain_per_measure else None
-            if args.budget <= 0 or (estimate is not None and estimate > args.budget):
-                why = (f"plain pyshacl estimated at {estimate:,.0f} s (> budget {args.budget:.0f} s)" if estimate
-                       else "plain pyshacl not run (--budget 0)")
-                print(f"{n:>8} {project['seconds']:>10.1f} {project['peak_mib']:>6.0f} {'skipped':>10} {'':>6} {'':>7} "
-                      f"{len(project['keys']):>8}  {why}")
-                continue
-            plain = run_worker("pyshacl", files, tmp)
-            plain_per_measure = plain["seconds"] / n
-            same = project["keys"] == plain["keys"]
-            print(f"{n:>8} {project['seconds']:>10.1f} {project['peak_mib']:>6.0f} {plain['seconds']:>10.1f} "
-                  f"{plain['peak_mib']:>6.0f} {project['seconds'] / plain['seconds']:>7.3f} {len(project['keys']):>8}  {same}")
-            if not same:
-                raise SystemExit("the project's results differ from plain pyshacl's")
+            done, notes = {}, {}
+            for engine in engines:
+                estimate = per_measure.get(engine, 0) * n
+                if engine != "compiled" and (args.budget <= 0 or estimate > args.budget):
+                    notes[engine] = (f"skipped: estimated {estimate:,.0f} s > budget {args.budget:.0f} s"
+                                     if estimate else "skipped (--budget 0)")
+                    continue
+                done[engine] = run_worker(engine, files, tmp)
+                per_measure[engine] = done[engine]["wall"] / n
+            reference_keys = (done.get("pyshacl") or done["compiled"])["keys"]
+            for engine in engines:
+                r = done.get(engine)
+                if r is None:
+                    print(f"{n:>7} {engine:>9} {'':>8} {'':>8} {'':>6} {'':>8} {'':>5} {'':>7} {'':>9}  {notes[engine]}")
+                    continue
+                same = "yes" if r["keys"] == reference_keys else "NO"
+                print(f"{n:>7} {engine:>9} {r['wall']:>8.1f} {r['seconds']:>8.1f} {r['peak_mib']:>6.0f} "
+                      f"{len(r['keys']):>8} {same:>5} {_ratio(r, done.get('shacl')):>7} "
+                      f"{_ratio(r, done.get('previous')):>9}  "
+                      + ("compared with plain pyshacl" if "pyshacl" in done else "compared with compiled"))
+            if done["compiled"]["keys"] != reference_keys:
+                raise SystemExit("the compiled engine's results differ from plain pyshacl's")
+    if args.big_mb:
+        big_file(args.big_mb)
 
 
 if __name__ == "__main__":

@@ -85,8 +85,16 @@ class Locator:
                 rel = iri[len("https://w3id.org/ncts-graph/graph/"):]
                 self.files[iri] = str(paths.home() / f"{rel}.ttl")
         self.dataset = dataset
+        self._graphs = list(dataset.graphs())
+        self._labels: dict = {}
+        self._files: dict = {}
 
     def label(self, node) -> str | None:
+        if node not in self._labels:  # the label of an owner is asked once per result under it
+            self._labels[node] = self._label(node)
+        return self._labels[node]
+
+    def _label(self, node) -> str | None:
         from rdflib.namespace import RDFS
 
         from rdflib import Literal
@@ -111,10 +119,13 @@ class Locator:
         """The file defining the node; a user's file before a bundled one (it may add to a bundled node)."""
         from . import paths
 
-        files = [self.files.get(str(c.identifier)) for c in self.dataset.graphs() if (node, None, None) in c]
+        if node in self._files:
+            return self._files[node]
+        files = [self.files.get(str(c.identifier)) for c in self._graphs if (node, None, None) in c]
         files = [f for f in files if f]
         user = [f for f in files if not f.startswith(str(paths.home()))]
-        return (user or files or [None])[0]
+        self._files[node] = (user or files or [None])[0]
+        return self._files[node]
 
     def where(self, node) -> Where:
         from rdflib import BNode, Literal, URIRef

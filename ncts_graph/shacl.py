@@ -372,11 +372,13 @@ def split_shapes(shapes):
 
 # --- running ------------------------------------------------------------------------------
 
-def run_core(data, shapes, core, scope=None, fast_shapes=()):
+def run_core(data, shapes, core, scope=None, fast_shapes=(), only=None, extra=()):
     """pyshacl over ``core``: (report graph, {fast shape: its focus nodes}).
 
     Each shape is validated on its own focus nodes as pyshacl finds them, kept only when in
     ``scope`` (a set of nodes; None keeps all); nested shapes are evaluated normally.
+    ``only``: the top-level shapes to validate (None: all); ``extra``: results (pyshacl's
+    (text, node, triples) tuples) of other engines, put in the same report.
     """
     from pyshacl.graph_abstraction import DataGraph
     from pyshacl.shapes_graph import ShapesGraph
@@ -391,8 +393,10 @@ def run_core(data, shapes, core, scope=None, fast_shapes=()):
         nodes = shape.focus_nodes(graph)
         return [n for n in nodes if n in scope] if scope is not None else list(nodes)
 
-    results, conforms = [], True
+    results, conforms = list(extra), not extra
     for shape in validator.shacl_graph.shapes:
+        if only is not None and shape.node not in only:
+            continue
         nodes = focus_of(shape)
         if nodes:
             ok, found = shape.validate(executor, graph, focus=nodes)
@@ -469,6 +473,41 @@ def run_sparql(store, constraints, focus: dict) -> list[dict]:
     finally:
         store.clear_graph(graph)
     return results
+
+
+class UnionStore:
+    """An Oxigraph store holding the data as named graphs (one per file, as ``ncts validate``
+    loads big inputs: see :func:`ncts_graph.validate.load_for_validation`), queried as one
+    default graph: their union. Graphs added later (the focus-node graphs) stay out of it."""
+
+    def __init__(self, store):
+        import pyoxigraph as ox
+
+        self.store = store
+        self.graphs = [*store.named_graphs(), ox.DefaultGraph()]
+
+    def query(self, text, **options):
+        return self.store.query(text, default_graph=self.graphs, **options)
+
+    def query_all(self, text, **options):
+        """Every graph as the default graph, the focus-node graphs included: twice as fast as
+        listing the data graphs, and the same for queries that never use the focus graphs'
+        own predicate (the compiled SHACL core's; never a shapes author's SPARQL)."""
+        return self.store.query(text, use_default_graph_as_union=True, **options)
+
+    def bulk_extend(self, quads):
+        self.store.bulk_extend(quads)
+
+    def clear_graph(self, graph):
+        self.store.remove_graph(graph)
+
+
+def oxigraph_of(data):
+    """The Oxigraph store under an rdflib Dataset kept in Oxigraph (oxrdflib), else None."""
+    import pyoxigraph as ox
+
+    inner = getattr(getattr(data, "store", None), "_inner", None)
+    return UnionStore(inner) if isinstance(inner, ox.Store) else None
 
 
 def to_store(graph):

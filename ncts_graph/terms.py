@@ -10,6 +10,7 @@ from :mod:`difflib` over the terms that are defined ("did you mean ncts:curatorL
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -120,6 +121,7 @@ def _namespace_of(iri: str) -> str:
     return iri[:cut + 1] if cut >= 0 else iri
 
 
+@functools.lru_cache(maxsize=4096)  # one fuzzy match per namespace, not per IRI (100,000 measures: issue 10)
 def _near_namespace(ns: str) -> str | None:
     """The project namespace that ``ns`` is a near miss of (a typo, '/' for '#', http for https)."""
     if ns in PROJECT.values():
@@ -141,24 +143,36 @@ def vocabulary(dataset) -> Vocabulary:
     """Every IRI that is a subject somewhere in the (union of the) dataset."""
     from rdflib import URIRef
 
+    from .shacl import oxigraph_of
+
+    store = oxigraph_of(dataset)
+    if store is not None:  # a big input kept in Oxigraph: one query, not a walk through rdflib
+        return Vocabulary(row[0].value for row in store.query("SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(isIRI(?s)) }"))
     return Vocabulary(s for s in dataset.subjects(unique=True) if isinstance(s, URIRef))
 
 
 def unknown_terms(dataset, graph_names: Iterable[str], vocab: Vocabulary | None = None) -> list[Unknown]:
-    """One Unknown per distinct undefined project IRI used in the named graphs (users' files)."""
+    """One Unknown per distinct undefined project IRI used in the named graphs (users' files),
+    with the first triple using it (in sorted order); each IRI is checked once."""
     from rdflib import URIRef
 
     vocab = vocab or vocabulary(dataset)
-    found: dict[str, Unknown] = {}
+    verdicts: dict[str, tuple] = {}
+    first: dict[str, tuple] = {}
     for g in _graphs(dataset, graph_names):
-        for s, p, o in sorted(g, key=lambda t: tuple(map(str, t))):
-            for term in (s, p, o):
-                if not isinstance(term, URIRef) or str(term) in found:
+        for triple in g:
+            for term in triple:
+                if not isinstance(term, URIRef):
                     continue
-                unknown, ns, suggestion = vocab.check(str(term))
-                if unknown:
-                    found[str(term)] = Unknown(str(term), s, p, ns, suggestion)
-    return sorted(found.values(), key=lambda u: u.iri)
+                iri = str(term)
+                verdict = verdicts.get(iri)
+                if verdict is None:
+                    verdict = verdicts[iri] = vocab.check(iri)
+                if verdict[0]:
+                    key = tuple(map(str, triple))
+                    if iri not in first or key < first[iri][0]:
+                        first[iri] = (key, triple, verdict)
+    return sorted((Unknown(iri, t[0], t[1], v[1], v[2]) for iri, (_k, t, v) in first.items()), key=lambda u: u.iri)
 
 
 def defined(dataset, graph_names: Iterable[str] | None = None) -> dict[str, int]:
@@ -170,6 +184,11 @@ def defined(dataset, graph_names: Iterable[str] | None = None) -> dict[str, int]
     from rdflib import URIRef
     from rdflib.namespace import RDF, RDFS
 
+    from .shacl import oxigraph_of
+
+    store = oxigraph_of(dataset)
+    if store is not None:  # a big input kept in Oxigraph: counted by queries
+        return _defined_oxigraph(dataset, store, graph_names)
     graphs = list(_graphs(dataset, graph_names)) if graph_names is not None else [dataset]
     out = {}
     for key, cls, _nl, _en in KINDS:
@@ -211,6 +230,26 @@ def user_files(files) -> list[Path]:
 
 def files_text(files: Iterable[Path | str]) -> str:
     return ", ".join(str(f) for f in files)
+
+
+def _defined_oxigraph(dataset, store, graph_names) -> dict[str, int]:
+    """:func:`defined` as SPARQL counts on the Oxigraph store under the dataset."""
+    from rdflib import URIRef
+    from rdflib.namespace import RDF, RDFS
+
+    names = None if graph_names is None else sorted({str(n) for n in graph_names})
+    inside = "" if names is None else "FILTER(?g IN (" + ", ".join(f"<{n}>" for n in names) + "))"
+    out = {}
+    for key, cls, _nl, _en in KINDS:
+        classes = sorted(set(dataset.transitive_subjects(RDFS.subClassOf, URIRef(NCTS + cls))))
+        groups = [f"{{ ?s <{RDF.type}> ?c FILTER(?c IN ({', '.join(c.n3() for c in classes)})) }}"]
+        if cls == "Measure":
+            props = sorted(set(dataset.subjects(RDFS.domain, URIRef(NCTS + cls))))
+            if props:
+                groups.append(f"{{ ?s ?p ?o FILTER(?p IN ({', '.join(p.n3() for p in props)})) }}")
+        query = f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH ?g {{ {' UNION '.join(groups)} }} {inside} }}"
+        out[key] = int(next(iter(store.store.query(query)))[0].value)
+    return out
 
 
 def _graphs(dataset, names):

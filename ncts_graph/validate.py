@@ -138,11 +138,12 @@ def _load_shapes(extra: Iterable[Path | str] = (), bundled: bool = True):
 def validate(files: Iterable[Path | str] | None = None, *, shapes: Iterable[Path | str] = (),
              bundled_shapes: bool = True, lang: str = "nl", as_of: _dt.date | str | None = None,
              inference: str = "none", fail_on: str = "violation", scope: str | None = None,
-             graph=None) -> Report:
+             graph=None, engine: str | None = None) -> Report:
     """Validate FILES with the bundled graph (or the bundled graph alone) against the shapes.
 
     ``scope`` is "files" (report only nodes defined in FILES; default when FILES are given)
     or "all". ``graph`` validates an already loaded rdflib Dataset instead of loading.
+    ``engine``: "compiled" (default) or "pyshacl" (the engine before issue 10, for comparison).
     """
     from .load import graph_name, load
     from .namespaces import prefixes_of
@@ -160,11 +161,17 @@ def validate(files: Iterable[Path | str] | None = None, *, shapes: Iterable[Path
         raise NctsError(f"unknown scope {scope!r} (use files or all)")
     shapes_errors = _shapes_errors()
     shapes_graph, shapes_files = _load_shapes(shapes, bundled_shapes)  # first: a bad --shapes file fails fast
-    dataset = graph if graph is not None else load(files)
+    if graph is None:
+        from . import bigload
+
+        bigload.check_fits(files)  # one line, before loading, rather than killed mid-way
+        dataset = bigload.load_oxigraph(files) if bigload.is_big(files) else load(files)
+    else:
+        dataset = graph
     focus_graphs = {str(graph_name(f)) for f in files} if scope == "files" else None
     prefixes = prefixes_of(dataset) | terms.declared_prefixes(files)
     try:
-        report = _run(dataset, shapes_graph, focus_graphs, inference, as_of, prefixes)
+        report = _run(dataset, shapes_graph, focus_graphs, inference, as_of, prefixes, engine)
     except shapes_errors as exc:
         raise _shapes_error(exc, shapes_files) from None
     user_graphs = {str(graph_name(f)): str(f) for f in files}
@@ -228,7 +235,7 @@ def _as_date(value) -> _dt.date:
         raise NctsError(f"--as-of: {value!r} is not a date (use YYYY-MM-DD)") from None
 
 
-def _run(dataset, shapes_graph, focus_graphs, inference: str, as_of: _dt.date, prefixes: dict):
+def _run(dataset, shapes_graph, focus_graphs, inference: str, as_of: _dt.date, prefixes: dict, engine=None):
     """Validate and return the SHACL report graph (results of both engines merged)."""
     from rdflib import Literal, URIRef
     from rdflib.namespace import XSD
@@ -241,34 +248,82 @@ def _run(dataset, shapes_graph, focus_graphs, inference: str, as_of: _dt.date, p
     run_graph = dataset.graph(URIRef(RUN_GRAPH))
     run_graph.add(run)
     try:
-        scope = None if focus_graphs is None else {s for g in _graphs(dataset, focus_graphs) for s in g.subjects()}
+        scope = None if focus_graphs is None else _subjects(dataset, focus_graphs)
         data = dataset if inference == "none" else union_graph(dataset)
-        return _validate(data, scope, shapes_graph, inference, prefixes)
+        return _validate(data, scope, shapes_graph, inference, prefixes, engine)
     finally:
         dataset.remove_graph(run_graph)
+
+
+def _subjects(dataset, graph_names) -> set:
+    """The subjects of the named graphs (the nodes a user's files define)."""
+    from . import shacl
+    from .store import to_rdflib
+
+    store = shacl.oxigraph_of(dataset)
+    if store is None:
+        return {s for g in _graphs(dataset, graph_names) for s in g.subjects()}
+    values = " ".join(f"<{n}>" for n in sorted(graph_names))
+    return {to_rdflib(row[0]) for row in store.store.query(
+        f"SELECT DISTINCT ?s WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}")}
 
 
 def _graphs(dataset, names):
     return [g for g in dataset.graphs() if str(g.identifier) in names]
 
 
-def _validate(data, scope, shapes_graph, inference: str, prefixes: dict):
-    """pyshacl for the core constraints, Oxigraph for SHACL-SPARQL; one report graph.
+ENGINES = ("compiled", "pyshacl")  # compiled: SHACL core as SPARQL on Oxigraph (issue 10); pyshacl: the engine before it
+ENGINE = "compiled"
+
+
+def _validate(data, scope, shapes_graph, inference: str, prefixes: dict, engine: str | None = None):
+    """The SHACL core compiled to SPARQL on Oxigraph (pyshacl for the shapes it does not
+    compile), SHACL-SPARQL on Oxigraph; one report graph.
 
     ``scope``: the nodes results may be about (those the user's files define), or None.
+    ``engine``: "compiled" (default) or "pyshacl" (the core on pyshacl, as before issue 10).
     """
     import pyshacl
 
-    from . import shacl
+    from . import shacl, shacl_compiled
 
+    engine = engine or ENGINE
     shacl.check_sparql(shapes_graph)  # before anything runs: a SERVICE is never executed
     core, fast = shacl.split_shapes(shapes_graph)
     if inference != "none":  # expands the (copied) data in place
         _pyshacl(pyshacl, data, shacl_graph=_empty_shapes(), inference=inference, inplace=True)
-    report, focus = shacl.run_core(data, shapes_graph, core, scope, {c.shape for c in fast})
-    if fast:
+    fast_shapes = {c.shape for c in fast}
+    store = None
+
+    def data_store():
+        kept = shacl.oxigraph_of(data)  # the data already in Oxigraph: no copy
+        if kept is not None:
+            return kept
         triples = ((s, p, o) for g in data.graphs() for s, p, o in g) if hasattr(data, "graphs") else data
-        for row in shacl.run_sparql(shacl.to_store(triples), fast, focus):
+        return shacl.to_store(triples)
+
+    if engine == "pyshacl":
+        report, focus = shacl.run_core(data, shapes_graph, core, scope, fast_shapes)
+    else:
+        store = data_store()
+        plan = shacl_compiled.plan(core)
+        plain = set(shacl_compiled.top_level_shapes(shapes_graph))
+        own = plan.compiled | {s for s in fast_shapes if s in plain and s not in plan.fallback}
+        focus = shacl_compiled.focus_nodes(store, shapes_graph, own, scope)
+        results = shacl_compiled.run(store, core, plan, focus, data)
+        rest = fast_shapes - set(focus)
+        if plan.fallback or rest:
+            report, more = shacl.run_core(data, shapes_graph, core, scope, rest, only=plan.fallback, extra=results)
+            focus.update(more)
+        else:
+            from types import SimpleNamespace
+
+            from pyshacl.validator import Validator
+
+            report, _text = Validator.create_validation_report(SimpleNamespace(graph=core), not results, results)
+    if fast:
+        store = store or data_store()
+        for row in shacl.run_sparql(store, fast, focus):
             _add_result(report, row, prefixes, data, shapes_graph)
     _set_conforms(report)
     return report

@@ -1,0 +1,117 @@
+"""Loading big inputs for `ncts validate` (issues 10 and 14): the files parsed by Oxigraph
+straight into an Oxigraph store (one named graph per file, as :func:`ncts_graph.load.load`
+does with rdflib), seen through rdflib's API by oxrdflib, so nothing holds an rdflib copy of
+a million triples; and a refusal, before loading, of input that would not fit in memory.
+
+Inputs below ``BIG_BYTES`` keep rdflib's loader (its precise file:line errors and IRI
+checks, and no oxrdflib start-up cost).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .errors import NctsError
+
+BIG_BYTES = 16 * 2**20  # user files larger than this (together) load into Oxigraph
+# peak resident memory of `ncts validate` per byte of input, with a margin: a 200 MB N-Triples file
+# of synthetic measures peaked at 1,646 MiB (6.8 bytes a byte above the base; docs/validating.md);
+# their Turtle is 3.9 times smaller for the same triples. Formats rdflib parses: ~40.
+BYTES_PER_INPUT_BYTE = {".nt": 8.0, ".nq": 8.0, ".ttl": 32.0, ".trig": 32.0}
+BASE_BYTES = 350 * 2**20  # Python, rdflib, pyshacl, the bundled graph and shapes
+_OX_FORMATS = {".ttl": "TURTLE", ".nt": "N_TRIPLES"}  # one graph per file (N-Quads and TriG name their own)
+
+
+def available_bytes() -> int | None:
+    """Memory this process may still use: MemAvailable, or a smaller cgroup limit."""
+    avail = None
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemAvailable:"):
+                avail = int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        limit = Path("/sys/fs/cgroup/memory.max").read_text().strip()
+        used = int(Path("/sys/fs/cgroup/memory.current").read_text().strip())
+        if limit != "max":
+            avail = min(avail or 2**62, int(limit) - used)
+    except (OSError, ValueError):
+        pass
+    return avail
+
+
+def needed_bytes(files) -> int:
+    """The estimated peak memory of validating these files with the bundled graph."""
+    total = 0
+    for f in files:
+        f = Path(f)
+        try:
+            size = f.stat().st_size
+        except OSError:
+            continue  # the loader says what is wrong with it
+        total += int(size * BYTES_PER_INPUT_BYTE.get(f.suffix.lower(), 40.0))  # rdflib-parsed formats: ~40x
+    return BASE_BYTES + total
+
+
+def check_fits(files, available: int | None = None) -> None:
+    """Refuse, in one line, input whose validation would not fit in this machine's memory."""
+    files = [Path(f) for f in files]
+    available = available_bytes() if available is None else available
+    if available is None or not files:
+        return
+    need = needed_bytes(files)
+    if need > available:
+        size = sum(f.stat().st_size for f in files if f.is_file())
+        shown = files[0] if len(files) == 1 else f"{files[0]} (and {len(files) - 1} more)"
+        raise NctsError(f"{shown}: {size / 1e6:,.0f} MB of RDF needs about {need / 1e9:.1f} GB of memory to "
+                        f"validate; {available / 1e9:.1f} GB is available on this machine (split the file, or "
+                        f"validate on a machine with more memory)")
+
+
+def is_big(files) -> bool:
+    total = 0
+    for f in files:
+        try:
+            total += Path(f).stat().st_size
+        except OSError:
+            pass
+    return total >= BIG_BYTES and all(Path(f).suffix.lower() in _OX_FORMATS for f in files)
+
+
+def load_oxigraph(files, *, bundled: bool = True):
+    """An rdflib Dataset kept in Oxigraph (oxrdflib), union default graph, one named graph per
+    file; parse errors are one line with the file and line, as rdflib's loader gives them."""
+    import re
+
+    import pyoxigraph as ox
+    from rdflib import Dataset
+
+    from .load import bundled_files, check_safe, graph_name, rdf_format
+    from .namespaces import PREFIXES
+
+    ds = Dataset(store="Oxigraph", default_union=True)
+    for prefix, iri in PREFIXES.items():
+        ds.bind(prefix, iri, override=True)
+    store = ds.store._inner
+    for path in [*(bundled_files() if bundled else []), *map(Path, files)]:
+        path = Path(path)
+        if not path.is_file():
+            raise NctsError(f"{path}: file not found")
+        fmt = rdf_format(path)
+        check_safe(path, "", fmt)
+        if path.stat().st_size == 0:
+            raise NctsError(f"{path}: file is empty")
+        kind = getattr(ox.RdfFormat, _OX_FORMATS[path.suffix.lower()])
+        target = ox.NamedNode(graph_name(path))
+        try:
+            store.bulk_load(path=str(path), format=kind, base_iri=path.resolve().as_uri(), to_graph=target)
+        except (SyntaxError, ValueError) as exc:
+            text = " ".join(str(exc).split())
+            line = getattr(exc, "lineno", None)
+            match = re.search(r"line (\d+)", text) if line is None else None
+            line = line or (int(match.group(1)) if match else None)
+            raise NctsError(f"{path}:{str(line) + ': ' if line else ' '}syntax error: {text}"[:300]) from None
+        except OSError as exc:
+            raise NctsError(f"{path}: cannot read ({exc.strerror})") from None
+    return ds

@@ -1,0 +1,473 @@
+"""SHACL core constraints compiled to SPARQL and run on Oxigraph, one query per constraint
+over all focus nodes of a shape (issue 10: pyshacl's per-node Python loop took ~10 ms a
+measure).
+
+Only what is compiled faithfully is compiled; a top-level shape with anything else
+(an unknown or custom constraint component, a SPARQL target, sh:property below a
+property shape, a shape without sh:message whose results would need pyshacl's generic
+messages, a language range with a subtag, sh:qualifiedValueShapesDisjoint, ...) is left,
+whole, to pyshacl (:func:`plan` says which). The results are pyshacl's own result
+descriptions (focus node, value, path and shape cloned into the report the same way),
+so the report graph is built by pyshacl's ``create_validation_report``.
+
+The semantics followed are pyshacl 0.40.1's where they differ from plain SPARQL: value
+nodes are sets (DISTINCT), sh:in and sh:hasValue compare RDF terms (sameTerm),
+sh:languageIn matches a tag or its first subtag case-insensitively, sh:pattern fails
+blank nodes and searches (not matches) the string. SPARQL does not check that a literal is well-formed for its
+datatype, so shapes using sh:datatype with an XSD type other than xsd:string and
+xsd:boolean (whose well-typed forms are known: true, false, 1, 0) go to pyshacl.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+
+SH = "http://www.w3.org/ns/shacl#"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+SUBCLASS = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
+LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+FOCUS = "urn:ncts-graph:compiled-focus"
+# the lexical forms rdflib (so pyshacl) takes as well-typed, for the datatypes compiled
+_LEXICAL = {"http://www.w3.org/2001/XMLSchema#boolean": "^(true|false|1|0)$"}
+
+# predicates of a shape that are no constraint (or are handled elsewhere)
+_NOT_CONSTRAINTS = {"path", "message", "severity", "name", "description", "order", "group", "defaultValue",
+                    "targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf", "deactivated",
+                    "property", "sparql", "qualifiedMinCount", "qualifiedMaxCount", "prefixes", "declare"}
+# a shape without sh:message gets pyshacl's generic messages, which are not compiled: such a
+# shape goes to pyshacl. False only in tests/test_w3c_shacl.py ("compiled" mode: the W3C
+# check compares no messages), so the suite tests the compiled checks themselves.
+REQUIRE_MESSAGES = True
+_TARGETS = ("targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf")
+
+
+class Unsupported(Exception):
+    """Something this compiler does not translate faithfully: the shape goes to pyshacl."""
+
+
+@dataclass
+class Check:
+    """One compiled constraint: a SELECT giving ?this (and ?v when the result has a value)."""
+
+    shape: object  # the shape node (sh:sourceShape)
+    component: str  # e.g. sh:MinCountConstraintComponent
+    query: str  # with {focus} where the focus-node pattern goes
+    has_value: bool
+    path: object = None  # the sh:path node (property shapes)
+    top: object = None  # the top-level shape whose focus nodes it runs on
+
+
+@dataclass
+class Plan:
+    checks: list = field(default_factory=list)
+    compiled: set = field(default_factory=set)  # top-level shapes fully compiled
+    fallback: set = field(default_factory=set)  # top-level shapes left to pyshacl (with why)
+    why: dict = field(default_factory=dict)
+
+
+def _u(name: str):
+    from rdflib import URIRef
+
+    return URIRef(SH + name)
+
+
+def term(t) -> str:
+    """An rdflib term in SPARQL syntax."""
+    from rdflib import BNode
+
+    if isinstance(t, BNode):
+        raise Unsupported("a blank node as a constant")
+    return t.n3()
+
+
+class _Compiler:
+    def __init__(self, sg):
+        from rdflib import Literal
+
+        self.sg = sg
+        self.counter = itertools.count()
+        self.true = Literal(True)
+        # parameters of custom (SPARQL-based) constraint components: a shape using one goes to pyshacl
+        self.custom = {p for param in sg.objects(None, _u("parameter")) for p in sg.objects(param, _u("path"))}
+
+    def var(self) -> str:
+        return f"?_v{next(self.counter)}"
+
+    def objects(self, node, name):
+        return list(self.sg.objects(node, _u(name)))
+
+    def one(self, node, name):
+        values = self.objects(node, name)
+        if len(values) > 1:
+            raise Unsupported(f"more than one sh:{name}")
+        return values[0] if values else None
+
+    def deactivated(self, node) -> bool:
+        return any(v == self.true for v in self.objects(node, "deactivated"))
+
+    def items(self, lst) -> list:
+        try:
+            return list(self.sg.items(lst))
+        except Exception:
+            raise Unsupported("an ill-formed RDF list") from None
+
+    # --- paths ---------------------------------------------------------------------------
+    def path(self, p) -> str:
+        from rdflib import BNode, URIRef
+        from rdflib.namespace import RDF
+
+        if isinstance(p, URIRef):
+            return p.n3()
+        if not isinstance(p, BNode):
+            raise Unsupported("a path that is not an IRI or blank node")
+        if (p, RDF.first, None) in self.sg:
+            parts = self.items(p)
+            if len(parts) < 2:
+                raise Unsupported("a sequence path of fewer than two")
+            return "(" + "/".join(self.path(x) for x in parts) + ")"
+        for name, fmt in (("inversePath", "^({})"), ("zeroOrMorePath", "({})*"), ("oneOrMorePath", "({})+"),
+                          ("zeroOrOnePath", "({})?")):
+            x = self.one(p, name)
+            if x is not None:
+                return fmt.format(self.path(x))
+        alt = self.one(p, "alternativePath")
+        if alt is not None:
+            parts = self.items(alt)
+            if not parts:
+                raise Unsupported("an empty alternative path")
+            return "(" + "|".join(self.path(x) for x in parts) + ")"
+        raise Unsupported("an unknown path form")
+
+    # --- per-value tests (a SPARQL boolean expression true when ?v passes) ------------
+    def value_tests(self, shape) -> list[tuple[str, str]]:
+        """(component, expression on {v}) for every value-node constraint of a shape,
+        Unsupported for anything unknown."""
+        from rdflib import Literal, URIRef
+
+        from rdflib.namespace import RDF, RDFS
+
+        tests = []
+        for p in set(self.sg.predicates(shape, None)):
+            if not str(p).startswith(SH):
+                if p in self.custom:
+                    raise Unsupported(f"custom constraint component parameter {p}")
+                continue
+            name = str(p)[len(SH):]
+            if name in _NOT_CONSTRAINTS or name in ("minCount", "maxCount", "uniqueLang", "hasValue",
+                                                     "qualifiedValueShape", "qualifiedValueShapesDisjoint",
+                                                     "flags"):
+                continue
+            values = self.objects(shape, name)
+            for x in values:
+                if name == "class":
+                    if not isinstance(x, URIRef):
+                        raise Unsupported("sh:class not an IRI")
+                    tests.append(("ClassConstraintComponent",
+                                  f"EXISTS {{ {{v}} <{RDF.type}>/<{RDFS.subClassOf}>* {x.n3()} }}"))
+                elif name == "nodeKind":
+                    kinds = {"IRI": "isIRI({v})", "BlankNode": "isBlank({v})", "Literal": "isLiteral({v})",
+                             "BlankNodeOrIRI": "(isBlank({v}) || isIRI({v}))",
+                             "BlankNodeOrLiteral": "(isBlank({v}) || isLiteral({v}))",
+                             "IRIOrLiteral": "(isIRI({v}) || isLiteral({v}))"}
+                    kind = str(x)[len(SH):] if str(x).startswith(SH) else None
+                    if kind not in kinds:
+                        raise Unsupported("an unknown sh:nodeKind")
+                    tests.append(("NodeKindConstraintComponent", kinds[kind]))
+                elif name == "datatype":
+                    if str(x) == LANGSTRING:
+                        tests.append(("DatatypeConstraintComponent", "(isLiteral({v}) && lang({v}) != \"\")"))
+                    elif str(x) == XSD_STRING:
+                        tests.append(("DatatypeConstraintComponent",
+                                      f"(isLiteral({{v}}) && lang({{v}}) = \"\" && datatype({{v}}) = <{x}>)"))
+                    elif str(x) in _LEXICAL:  # pyshacl (rdflib) also rejects ill-typed lexical forms
+                        tests.append(("DatatypeConstraintComponent",
+                                      f"(isLiteral({{v}}) && datatype({{v}}) = <{x}> && "
+                                      f"REGEX(STR({{v}}), {Literal(_LEXICAL[str(x)]).n3()}))"))
+                    else:  # rdflib's notion of ill-typed for other datatypes is not compiled
+                        raise Unsupported("sh:datatype other than xsd:string, xsd:boolean and rdf:langString")
+                elif name == "pattern":
+                    flags = self.objects(shape, "flags")
+                    flag = str(flags[0]) if flags else ""
+                    if not isinstance(x, Literal) or len(flags) > 1 or set(flag.lower()) - {"i"} \
+                            or not _regex_portable(str(x)):
+                        raise Unsupported("a pattern or flags not known to mean the same in SPARQL")
+                    regex = f"REGEX(STR({{v}}), {Literal(str(x)).n3()}{', ' + Literal(flag).n3() if flag else ''})"
+                    tests.append(("PatternConstraintComponent", f"(!isBlank({{v}}) && {regex})"))
+                elif name == "languageIn":
+                    ranges = [str(r).lower() for r in self.items(x)]
+                    if any("-" in r or not r.replace("*", "").isalnum() and r != "*" for r in ranges):
+                        raise Unsupported("a language range with a subtag")
+                    if "*" in ranges:
+                        cond = "lang({v}) != \"\""
+                    else:
+                        cond = " || ".join(f"LCASE(lang({{v}})) = \"{r}\" || STRSTARTS(LCASE(lang({{v}})), \"{r}-\")"
+                                           for r in ranges) or "false"
+                    tests.append(("LanguageInConstraintComponent", f"(isLiteral({{v}}) && ({cond}))"))
+                elif name == "in":
+                    members = [term(m) for m in self.items(x)]
+                    cond = " || ".join(f"sameTerm({{v}}, {m})" for m in members) or "false"
+                    tests.append(("InConstraintComponent", f"({cond})"))
+                elif name == "not":
+                    tests.append(("NotConstraintComponent", f"!({self.conforms(x)})"))
+                elif name == "node":
+                    tests.append(("NodeConstraintComponent", self.conforms(x)))
+                elif name in ("or", "and", "xone"):
+                    members = [self.conforms(m) for m in self.items(x)]
+                    if name == "or":
+                        cond = " || ".join(members) or "false"
+                    elif name == "and":
+                        cond = " && ".join(members) or "true"
+                    else:
+                        cond = "(" + " + ".join(f"IF({m}, 1, 0)" for m in members) + ") = 1" if members else "false"
+                    tests.append((name.title() + "ConstraintComponent", f"({cond})"))
+                else:
+                    raise Unsupported(f"sh:{name}")
+        return tests
+
+    def conforms(self, shape) -> str:
+        """A boolean expression on {v}: the node conforms to ``shape`` (a nested shape)."""
+        from rdflib import BNode, Literal, URIRef
+
+        if self.deactivated(shape):
+            return "true"
+        if self.objects(shape, "sparql") or self.objects(shape, "qualifiedValueShape"):
+            raise Unsupported("SPARQL or qualified constraints in a nested shape")
+        parts = []
+        own_path = self.one(shape, "path")
+        if own_path is None:
+            parts += [t for _c, t in self.value_tests(shape)]
+            if self.objects(shape, "minCount") or self.objects(shape, "maxCount") or self.objects(shape, "uniqueLang"):
+                raise Unsupported("cardinality on a node shape")
+            for hv in self.objects(shape, "hasValue"):
+                parts.append(f"sameTerm({{v}}, {term(hv)})")
+            props = self.objects(shape, "property")
+        else:
+            props = [shape]
+        for prop in props:
+            if self.deactivated(prop):
+                continue
+            if self.objects(prop, "property") or self.objects(prop, "qualifiedValueShape") or self.objects(prop, "sparql"):
+                raise Unsupported("nested property shapes below a nested property shape")
+            path = self.path(self.one(prop, "path"))
+            x = self.var()
+            for mc in self.objects(prop, "minCount"):
+                n = int(mc)
+                if n > 1:
+                    raise Unsupported("sh:minCount above 1 in a nested shape")
+                if n == 1:
+                    parts.append(f"EXISTS {{ {{v}} {path} {x} }}")
+            for mc in self.objects(prop, "maxCount"):
+                if int(mc) != 0:
+                    raise Unsupported("sh:maxCount in a nested shape")
+                parts.append(f"NOT EXISTS {{ {{v}} {path} {x} }}")
+            if self.objects(prop, "uniqueLang"):
+                raise Unsupported("sh:uniqueLang in a nested shape")
+            for hv in self.objects(prop, "hasValue"):
+                parts.append(f"EXISTS {{ {{v}} {path} {term(hv)} }}")
+            tests = [t for _c, t in self.value_tests(prop)]
+            if tests:
+                y = self.var()
+                inner = " && ".join(t.replace("{v}", y) for t in tests)
+                parts.append(f"NOT EXISTS {{ {{v}} {path} {y} FILTER(!({inner})) }}")
+        if not parts:
+            return "true"
+        return "(" + " && ".join(parts) + ")"
+
+
+def _regex_portable(pattern: str) -> bool:
+    """Patterns whose meaning is the same in Python's re (pyshacl) and SPARQL's XPath
+    regex (Oxigraph): no lookaround, backreferences, named groups, inline flags, or
+    classes only Python knows."""
+    import re
+
+    return not re.search(r"\(\?|\\[1-9AZbBpP]|\\[wWdD]", pattern)
+
+
+def _focus_patterns(c: _Compiler, shape) -> list[str]:
+    """SPARQL groups binding ?this to the shape's focus nodes (pyshacl's target semantics)."""
+    from rdflib import URIRef
+    from rdflib.namespace import RDF, RDFS
+
+    groups = []
+    implicit = [shape] if (shape, RDF.type, RDFS.Class) in c.sg else []  # implicit class target
+    for cls in [*implicit, *c.objects(shape, "targetClass")]:
+        groups.append(f"{{ ?this <{RDF.type}>/<{RDFS.subClassOf}>* {term(cls)} }}")
+    for p in c.objects(shape, "targetSubjectsOf"):
+        if not isinstance(p, URIRef):
+            raise Unsupported("sh:targetSubjectsOf not an IRI")
+        groups.append(f"{{ ?this {p.n3()} [] }}")
+    for p in c.objects(shape, "targetObjectsOf"):
+        if not isinstance(p, URIRef):
+            raise Unsupported("sh:targetObjectsOf not an IRI")
+        groups.append(f"{{ [] {p.n3()} ?this }}")
+    return groups
+
+
+def top_level_shapes(sg) -> list:
+    """The shapes pyshacl validates on their own targets."""
+    from rdflib.namespace import RDF, RDFS
+
+    found = set()
+    for name in (*_TARGETS, "target"):
+        found |= set(sg.subjects(_u(name), None))
+    for kind in ("NodeShape", "PropertyShape"):
+        found |= {s for s in sg.subjects(RDF.type, _u(kind))
+                  if (s, RDF.type, RDFS.Class) in sg}  # implicit class targets
+    return sorted(found, key=str)
+
+
+def plan(sg, skip=frozenset()) -> Plan:
+    """Compile every top-level shape of ``sg`` (the shapes left after the SHACL-SPARQL
+    split), or put it in ``fallback`` with the reason."""
+    from rdflib import URIRef
+    from rdflib.namespace import RDF, RDFS
+
+    c = _Compiler(sg)
+    out = Plan()
+    for shape in top_level_shapes(sg):
+        if c.deactivated(shape):
+            continue
+        try:
+            if c.objects(shape, "target"):
+                raise Unsupported("SPARQL-based targets")
+            if c.objects(shape, "sparql"):
+                raise Unsupported("SHACL-SPARQL constraints left to pyshacl")
+            if c.objects(shape, "path") and c.objects(shape, "property"):
+                raise Unsupported("a top-level property shape with property shapes")
+            checks = _shape_checks(c, shape, shape)
+            for prop in c.objects(shape, "property"):
+                if c.deactivated(prop):
+                    continue
+                if c.one(prop, "path") is None:
+                    raise Unsupported("sh:property without sh:path")
+                if c.objects(prop, "property") or c.objects(prop, "sparql") or c.objects(prop, "target") \
+                        or any(c.objects(prop, t) for t in _TARGETS):
+                    raise Unsupported("a property shape with property shapes, SPARQL or targets of its own")
+                checks += _shape_checks(c, prop, shape)
+        except Unsupported as exc:
+            out.fallback.add(shape)
+            out.why[shape] = str(exc)
+            continue
+        out.checks += checks
+        out.compiled.add(shape)
+    return out
+
+
+def _shape_checks(c: _Compiler, shape, top) -> list[Check]:
+    """The checks of one shape (node shape: value node = focus node; property shape: its path)."""
+    from rdflib import Literal
+
+    path_node = c.one(shape, "path")
+    tests = c.value_tests(shape)
+    extra = [n for n in ("minCount", "maxCount", "uniqueLang", "hasValue", "qualifiedValueShape")
+             if c.objects(shape, n)]
+    if (tests or extra) and not c.objects(shape, "message") and REQUIRE_MESSAGES:
+        raise Unsupported("a shape without sh:message (pyshacl writes generic messages)")
+    if c.objects(shape, "qualifiedValueShapesDisjoint") and any(v == Literal(True) for v in
+                                                                   c.objects(shape, "qualifiedValueShapesDisjoint")):
+        raise Unsupported("sh:qualifiedValueShapesDisjoint")
+    checks = []
+    if path_node is None:
+        if extra:
+            raise Unsupported("cardinality or sh:hasValue on a node shape")
+        for component, test in tests:
+            checks.append(Check(shape, component, f"SELECT DISTINCT ?this ?v WHERE {{ {{focus}} BIND(?this AS ?v) "
+                                f"FILTER(!({test.replace('{v}', '?v')})) }}", True, None, top))
+        return checks
+    path = c.path(path_node)
+    for component, test in tests:
+        checks.append(Check(shape, component, f"SELECT DISTINCT ?this ?v WHERE {{ {{focus}} ?this {path} ?v "
+                            f"FILTER(!({test.replace('{v}', '?v')})) }}", True, path_node, top))
+    for mc in c.objects(shape, "minCount"):
+        checks.append(Check(shape, "MinCountConstraintComponent",
+                            f"SELECT ?this WHERE {{ {{focus}} OPTIONAL {{ ?this {path} ?v }} }} GROUP BY ?this "
+                            f"HAVING (COUNT(DISTINCT ?v) < {int(mc)})", False, path_node, top))
+    for mc in c.objects(shape, "maxCount"):
+        checks.append(Check(shape, "MaxCountConstraintComponent",
+                            f"SELECT ?this WHERE {{ {{focus}} ?this {path} ?v }} GROUP BY ?this "
+                            f"HAVING (COUNT(DISTINCT ?v) > {int(mc)})", False, path_node, top))
+    for hv in c.objects(shape, "hasValue"):
+        checks.append(Check(shape, "HasValueConstraintComponent",
+                            f"SELECT ?this WHERE {{ {{focus}} FILTER NOT EXISTS {{ ?this {path} ?v "
+                            f"FILTER(sameTerm(?v, {term(hv)})) }} }}", False, path_node, top))
+    for flag in c.objects(shape, "uniqueLang"):
+        if flag != Literal(True):
+            continue  # pyshacl: false (or not a boolean) checks nothing
+        # one result per focus node and duplicated language (case-insensitive), without a value
+        checks.append(Check(shape, "UniqueLangConstraintComponent",
+                            f"SELECT ?this ?l WHERE {{ {{focus}} ?this {path} ?v FILTER(lang(?v) != \"\") "
+                            f"BIND(LCASE(lang(?v)) AS ?l) }} GROUP BY ?this ?l HAVING (COUNT(DISTINCT ?v) > 1)",
+                            False, path_node, top))
+    for q in c.objects(shape, "qualifiedValueShape"):
+        test = c.conforms(q).replace("{v}", "?v")
+        for name, op in (("qualifiedMinCount", "<"), ("qualifiedMaxCount", ">")):
+            for n in c.objects(shape, name):
+                component = "QualifiedMinCountConstraintComponent" if op == "<" else "QualifiedMaxCountConstraintComponent"
+                checks.append(Check(shape, component,
+                                    f"SELECT ?this WHERE {{ {{focus}} OPTIONAL {{ ?this {path} ?v FILTER({test}) }} }} "
+                                    f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) {op} {int(n)})", False, path_node, top))
+    return checks
+
+
+def focus_nodes(store, sg, shapes, scope=None) -> dict:
+    """{shape: [focus nodes as rdflib terms]} for top-level shapes with plain targets
+    (sh:targetNode, sh:targetClass with rdfs:subClassOf*, sh:targetSubjectsOf/ObjectsOf),
+    kept only when in ``scope`` (None keeps all)."""
+    from .store import to_rdflib
+
+    c = _Compiler(sg)
+    out = {}
+    for shape in shapes:
+        nodes = list(c.objects(shape, "targetNode"))
+        groups = _focus_patterns(c, shape)
+        if groups:
+            query = "SELECT DISTINCT ?this WHERE { " + " UNION ".join(groups) + " }"
+            nodes += [to_rdflib(row[0]) for row in getattr(store, "query_all", store.query)(query)]
+        nodes = list(dict.fromkeys(nodes))
+        out[shape] = [n for n in nodes if n in scope] if scope is not None else nodes
+    return out
+
+
+def run(store, sg, the_plan: Plan, focus: dict, datagraph) -> list:
+    """The compiled checks on Oxigraph: pyshacl result tuples (text, node, triples)."""
+    import pyoxigraph as ox
+    from rdflib import BNode, Literal, URIRef
+    from rdflib.namespace import RDF
+
+    from .store import _ox_term, to_rdflib
+
+    graph = ox.NamedNode(FOCUS)
+    keys = {shape: f"urn:ncts-graph:compiled-focus:{i}" for i, shape in enumerate(sorted(the_plan.compiled, key=str))}
+    store.bulk_extend(ox.Quad(ox.NamedNode(keys[shape]), graph, _ox_term(n), graph)
+                      for shape in the_plan.compiled for n in focus.get(shape, ()))
+    severity_of, messages_of = {}, {}
+    results = []
+    try:
+        for check in the_plan.checks:
+            if not focus.get(check.top):
+                continue
+            pattern = f"GRAPH <{FOCUS}> {{ <{keys[check.top]}> <{FOCUS}> ?this }}"
+            query = check.query.replace("{focus}", pattern)
+            shape = check.shape
+            if shape not in severity_of:
+                severity_of[shape] = sg.value(shape, _u("severity")) or _u("Violation")
+                messages_of[shape] = list(sg.objects(shape, _u("message")))
+            component = URIRef(SH + check.component)
+            for row in getattr(store, "query_all", store.query)(query):
+                f = to_rdflib(row["this"])
+                v = to_rdflib(row["v"]) if check.has_value else None
+                r = BNode()
+                triples = [(r, RDF.type, _u("ValidationResult")), (r, _u("sourceConstraintComponent"), (sg, component)),
+                           (r, _u("sourceShape"), (sg, shape)), (r, _u("resultSeverity"), severity_of[shape]),
+                           (r, _u("focusNode"), (datagraph, f))]
+                if v is not None:
+                    triples.append((r, _u("value"), (datagraph, v)))
+                if check.path is not None:
+                    triples.append((r, _u("resultPath"), (sg, check.path)))
+                triples += [(r, _u("resultMessage"), m) for m in messages_of[shape]]
+                results.append(("", r, triples))
+    finally:
+        store.clear_graph(graph)
+    return results
