@@ -81,37 +81,16 @@ def is_big(files) -> bool:
 
 def load_oxigraph(files, *, bundled: bool = True):
     """An rdflib Dataset kept in Oxigraph (oxrdflib), union default graph, one named graph per
-    file; parse errors are one line with the file and line, as rdflib's loader gives them."""
-    import re
-
-    import pyoxigraph as ox
+    file, filled by the same loader as ``ncts query`` (query.fill: one-line errors with file and
+    line, the same input checks)."""
     from rdflib import Dataset
 
-    from .load import bundled_files, check_safe, graph_name, rdf_format
+    from .load import bundled_files
     from .namespaces import PREFIXES
+    from .query import fill
 
     ds = Dataset(store="Oxigraph", default_union=True)
     for prefix, iri in PREFIXES.items():
         ds.bind(prefix, iri, override=True)
-    store = ds.store._inner
-    for path in [*(bundled_files() if bundled else []), *map(Path, files)]:
-        path = Path(path)
-        if not path.is_file():
-            raise NctsError(f"{path}: file not found")
-        fmt = rdf_format(path)
-        check_safe(path, "", fmt)
-        if path.stat().st_size == 0:
-            raise NctsError(f"{path}: file is empty")
-        kind = getattr(ox.RdfFormat, _OX_FORMATS[path.suffix.lower()])
-        target = ox.NamedNode(graph_name(path))
-        try:
-            store.bulk_load(path=str(path), format=kind, base_iri=path.resolve().as_uri(), to_graph=target)
-        except (SyntaxError, ValueError) as exc:
-            text = " ".join(str(exc).split())
-            line = getattr(exc, "lineno", None)
-            match = re.search(r"line (\d+)", text) if line is None else None
-            line = line or (int(match.group(1)) if match else None)
-            raise NctsError(f"{path}:{str(line) + ': ' if line else ' '}syntax error: {text}"[:300]) from None
-        except OSError as exc:
-            raise NctsError(f"{path}: cannot read ({exc.strerror})") from None
+    fill(ds.store._inner, [*(bundled_files() if bundled else []), *map(Path, files)])
     return ds

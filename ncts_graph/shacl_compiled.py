@@ -15,7 +15,7 @@ nodes are sets (DISTINCT), sh:in and sh:hasValue compare RDF terms (sameTerm),
 sh:languageIn matches a tag or its first subtag case-insensitively, sh:pattern fails
 blank nodes and searches (not matches) the string. SPARQL does not check that a literal is well-formed for its
 datatype, so shapes using sh:datatype with an XSD type other than xsd:string and
-xsd:boolean (whose well-typed forms are known: true, false, 1, 0) go to pyshacl.
+xsd:integer (whose well-typed forms in rdflib are known: see _LEXICAL) go to pyshacl.
 """
 
 from __future__ import annotations
@@ -30,7 +30,11 @@ LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 FOCUS = "urn:ncts-graph:compiled-focus"
 # the lexical forms rdflib (so pyshacl) takes as well-typed, for the datatypes compiled
-_LEXICAL = {"http://www.w3.org/2001/XMLSchema#boolean": "^(true|false|1|0)$"}
+# (xsd:integer: rdflib converts with Python's int(), which allows surrounding whitespace, a sign,
+# any Unicode decimal digits and single underscores between digits). Not xsd:boolean: rdflib's parser
+# rewrites an ill-typed boolean's lexical form ("TRUE", "yes" -> "true"/"false") and keeps only a flag,
+# so the copy in Oxigraph cannot tell it from a well-typed one (tests/test_validate_scale.py).
+_LEXICAL = {"http://www.w3.org/2001/XMLSchema#integer": "^\\s*[+-]?\\d+(_\\d+)*\\s*$"}
 
 # predicates of a shape that are no constraint (or are handled elsewhere)
 _NOT_CONSTRAINTS = {"path", "message", "severity", "name", "description", "order", "group", "defaultValue",
@@ -186,7 +190,7 @@ class _Compiler:
                                       f"(isLiteral({{v}}) && datatype({{v}}) = <{x}> && "
                                       f"REGEX(STR({{v}}), {Literal(_LEXICAL[str(x)]).n3()}))"))
                     else:  # rdflib's notion of ill-typed for other datatypes is not compiled
-                        raise Unsupported("sh:datatype other than xsd:string, xsd:boolean and rdf:langString")
+                        raise Unsupported("sh:datatype other than xsd:string, xsd:integer and rdf:langString")
                 elif name == "pattern":
                     flags = self.objects(shape, "flags")
                     flag = str(flags[0]) if flags else ""

@@ -62,6 +62,7 @@ def test_compiled_core_gives_plain_pyshacls_results(synthetic_200):
 
     import pyshacl
     from pyshacl.validator import Validator
+    from rdflib import URIRef
 
     from ncts_graph import paths, shacl, shacl_compiled
     from ncts_graph.build import union_graph
@@ -73,16 +74,60 @@ def test_compiled_core_gives_plain_pyshacls_results(synthetic_200):
                              synthetic_200, *INVALID], bundled=False))
     core, fast = shacl.split_shapes(load_shapes())
     plan = shacl_compiled.plan(core)
-    assert not plan.fallback, plan.why  # every shape of the project compiles
+    # every shape of the project compiles but two, which run on pyshacl: the quote position's
+    # (sh:minInclusive, sh:lessThan: pyshacl's comparison semantics are not compiled) and the
+    # partner's (sh:datatype xsd:boolean: see test_compiled_datatype_checks_take_the_forms_pyshacl_takes)
+    assert set(map(str, plan.fallback)) == {"https://w3id.org/ncts-graph/shapes#TextPositionSelectorShape",
+                                            "https://w3id.org/ncts-graph/shapes#PartnerShape"}, plan.why
     store = shacl.to_store(data)
     focus = shacl_compiled.focus_nodes(store, core, plan.compiled)
     results = shacl_compiled.run(store, core, plan, focus, data)
     compiled, _ = Validator.create_validation_report(SimpleNamespace(graph=core), not results, results)
     _, plain, _ = pyshacl.validate(data, shacl_graph=core, allow_warnings=True, allow_infos=True)
-    got, expected = _keys(compiled), _keys(plain)
+    left_to_pyshacl = {str(s) for top in plan.fallback for s in (top, *core.objects(top, URIRef(SH + "property")))}
+    got, expected = _keys(compiled), [k for k in _keys(plain) if k[5] not in left_to_pyshacl]
     components = {k[4].rsplit("#", 1)[-1] for k in expected}
     assert len(components) >= 10, components  # broken on purpose: many kinds of core result occur
     assert got == expected
+
+
+@pytest.mark.parametrize("datatype, forms", [
+    ("integer", ["1", "+1", "-7", "01", " 1", "1 ", "1_000", "1__0", "_1", "1.0", "abc", "", "\u0661\u0662",
+                 "0x10", "1e3", "- 1"]),
+    ("boolean", ["true", "false", "1", "0", "TRUE", "yes", " true", ""]),
+])
+def test_compiled_datatype_checks_take_the_forms_pyshacl_takes(datatype, forms):
+    """sh:datatype is compiled for the XSD types whose well-typed lexical forms are known
+    (rdflib's, so pyshacl's): each odd form is judged as plain pyshacl judges it. xsd:boolean is
+    not compiled: rdflib rewrites "TRUE" to "true" (keeping only an ill-typed flag), so the
+    copy in Oxigraph would pass what pyshacl fails; its shape must go to pyshacl."""
+    from types import SimpleNamespace
+
+    import pyshacl
+    from pyshacl.validator import Validator
+    from rdflib import Graph, Namespace
+
+    from ncts_graph import shacl, shacl_compiled
+
+    xsd = Namespace("http://www.w3.org/2001/XMLSchema#")
+    shapes = Graph().parse(data=f"""
+        @prefix sh: <http://www.w3.org/ns/shacl#> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+        <http://example.org/S> a sh:NodeShape ; sh:targetSubjectsOf <http://example.org/p> ;
+            sh:property [ sh:path <http://example.org/p> ; sh:datatype xsd:{datatype} ; sh:message "typed"@en ] .
+        """, format="turtle")
+    data = Graph().parse(format="turtle", data="".join(  # parsed, as a user's file is
+        f'<http://example.org/n{i}> <http://example.org/p> "{form}"^^<{xsd[datatype]}> .\n' for i, form in enumerate(forms)))
+    plan = shacl_compiled.plan(shapes)
+    if datatype == "boolean":
+        assert list(plan.why.values()) == ["sh:datatype other than xsd:string, xsd:integer and rdf:langString"]
+        return
+    assert not plan.fallback, plan.why
+    store = shacl.to_store(data)
+    results = shacl_compiled.run(store, shapes, plan, shacl_compiled.focus_nodes(store, shapes, plan.compiled), data)
+    compiled, _ = Validator.create_validation_report(SimpleNamespace(graph=shapes), not results, results)
+    _, plain, _ = pyshacl.validate(data, shacl_graph=shapes)
+    assert _keys(compiled) == _keys(plain)
+    assert 0 < len(_keys(plain)) < len(forms)  # some forms pass, some fail
 
 
 def test_compiled_engine_report_equals_the_previous_engine(synthetic_200):
