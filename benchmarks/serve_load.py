@@ -7,8 +7,8 @@ data, in the same run. ``--url PATH`` (repeatable) adds paths of `ncts serve` to
 a resource page: SPARQL paths (/sparql?...) are also sent to Oxigraph (as /query?...), others
 are measured on `ncts serve` only. ``--baseline REV`` measures a git revision's code too:
 
-    .venv/bin/python benchmarks/serve_load.py                                  # light query, 1/4/16 clients
-    .venv/bin/python benchmarks/serve_load.py --url /resource/measure/meldplicht --url /sparql?query=...
+    .venv/bin/python benchmarks/serve_load.py                                  # light query + a resource page, 1/4/16 clients
+    .venv/bin/python benchmarks/serve_load.py --url /measure/meldplicht --url /sparql?query=...
     .venv/bin/python benchmarks/serve_load.py --baseline main                  # and main, for before/after
 """
 
@@ -30,6 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 QUERY = "PREFIX ncts: <https://w3id.org/ncts-graph/def#> SELECT ?m WHERE { ?m a ncts:Measure } LIMIT 10"
 PREFIXED_NOTE = "the prefix is declared, so Oxigraph runs the same text"
+RESOURCE_PAGE = "/measure/uitreisverbod?lang=en"  # a resource page (pages.py): ncts serve only, Oxigraph has none
 
 
 def free_port() -> int:
@@ -183,11 +184,12 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=1000, help="requests per URL and concurrency")
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 4, 16])
     parser.add_argument("--url", action="append", default=None, metavar="PATH",
-                        help="a path on `ncts serve` to measure (repeatable); default: the light query")
+                        help="a path on `ncts serve` to measure (repeatable); default: the light query and "
+                             "the resource page of a measure")
     parser.add_argument("--baseline", metavar="REV", help="also measure this git revision (same run, same machine)")
     parser.add_argument("--no-oxigraph", action="store_true", help="skip the Oxigraph server")
     args = parser.parse_args()
-    paths = args.url or ["/sparql?" + urllib.parse.urlencode({"query": QUERY})]
+    paths = args.url or ["/sparql?" + urllib.parse.urlencode({"query": QUERY}), RESOURCE_PAGE]
     print(f"load on 127.0.0.1, {os.cpu_count()} CPUs; light query: {QUERY!r}"
           f" (ncts serve: {PREFIXED_NOTE})", flush=True)
     if args.baseline:
