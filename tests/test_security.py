@@ -378,6 +378,30 @@ def test_full_queue_answers_503_with_retry_after():
         assert post_query(port, "ASK {}")[0] == 200  # served again once the queue drains
 
 
+def test_a_burst_of_clients_is_queued_not_dropped():
+    """While the server is busy (here: not accepting at all), 32 clients connecting at once all
+    get a connection from the listen backlog; socketserver's default backlog of 5 dropped the rest,
+    whose connect the kernel retried only after a second."""
+    import pyoxigraph as ox
+
+    from ncts_graph.serve import make_server
+
+    server = make_server(ox.Store(), "127.0.0.1", 0)  # bound and listening, never serving
+    clients = []
+    try:
+        port = server.server_address[1]
+        for _ in range(32):
+            sock = socket.socket()
+            sock.settimeout(0.5)  # far beyond a loopback handshake; a dropped SYN is retried after 1 s
+            sock.connect(("127.0.0.1", port))
+            clients.append(sock)
+        assert len(clients) == 32
+    finally:
+        for sock in clients:
+            sock.close()
+        server.server_close()
+
+
 def test_idle_connections_are_closed(srv):
     start = time.monotonic()
     with socket.create_connection(("127.0.0.1", srv), timeout=6) as sock:
