@@ -29,6 +29,7 @@ from pathlib import Path
 
 from .errors import NctsError
 from .namespaces import BASE, NCTS, PREFIXES, compact
+from .protocol import weighted
 
 LANGS = ("nl", "en")
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -1216,23 +1217,6 @@ def data_of(ix: Index, key: str, suffix: str) -> bytes | None:
 
 
 # --- HTTP: what ncts serve answers -------------------------------------------------------------------
-
-def weighted(header: str | None) -> list:
-    """The items of an Accept or Accept-Language header as (-q, position, lower-case token), best first."""
-    items = []
-    for i, part in enumerate((header or "").split(",")):
-        fields = [f.strip() for f in part.split(";")]
-        q = 1.0
-        for f in fields[1:]:
-            if f.startswith("q="):
-                try:
-                    q = float(f[2:])
-                except ValueError:
-                    q = 0.0
-        if fields[0] and q > 0:
-            items.append((-q, i, fields[0].lower()))
-    return sorted(items)
-
 
 def choose_lang(params: dict, accept_language: str | None) -> str:
     """?lang= first, then the best of nl/en in Accept-Language, else Dutch (the sources' language)."""

@@ -175,23 +175,27 @@ def negotiate(accept: str, form: str, formats=()) -> tuple[str, str]:
 
 
 def _by_accept(accept: str, table: dict, default: str) -> tuple[str, str]:
-    choices = []
-    for i, part in enumerate((accept or "").split(",")):
+    media = next((m for _, _, m in weighted(accept) if m in table), default)
+    return media, table[media]
+
+
+def weighted(header: str | None) -> list:
+    """The items of an Accept or Accept-Language header as (-q, position, lower-case token), best first;
+    q=0 (not acceptable) and a malformed q leave an item out. One parser for the endpoint, the pages
+    and /validate."""
+    items = []
+    for i, part in enumerate((header or "").split(",")):
         fields = [f.strip() for f in part.split(";")]
-        q = next((_float(f[2:]) for f in fields[1:] if f.startswith("q=") and _float(f[2:]) is not None), 1.0)
-        if q > 0:
-            choices.append((-q, i, fields[0].lower()))
-    for _, _, media in sorted(choices):
-        if media in table:
-            return media, table[media]
-    return default, table[default]
-
-
-def _float(text: str) -> float | None:
-    try:
-        return float(text)
-    except ValueError:
-        return None
+        q = 1.0
+        for f in fields[1:]:
+            if f.startswith("q="):
+                try:
+                    q = float(f[2:])
+                except ValueError:
+                    q = 0.0
+        if fields[0] and q > 0:
+            items.append((-q, i, fields[0].lower()))
+    return sorted(items)
 
 
 def format_values(params: dict) -> list:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import NctsError
+from .protocol import weighted
 
 SYNTAXES = {  # form value -> (extension, label, media type for raw POSTs)
     "ttl": (".ttl", "Turtle", "text/turtle"),
@@ -150,15 +151,7 @@ def _output(fmt: str | None, accept: str) -> str:
     """html, text, json or ttl: ?format= first, then the most preferred type of Accept (html by default)."""
     if fmt in MEDIA:
         return fmt
-    choices = []
-    for i, part in enumerate((accept or "").split(",")):
-        fields = [f.strip().lower() for f in part.split(";")]
-        q = next((f[2:] for f in fields[1:] if f.startswith("q=")), "1")
-        try:
-            choices.append((-float(q), i, fields[0]))
-        except ValueError:
-            continue
-    return next((OUTPUTS[m] for _, _, m in sorted(choices) if m in OUTPUTS), "html")
+    return next((OUTPUTS[m] for _, _, m in weighted(accept) if m in OUTPUTS), "html")
 
 
 def _read_body(handler, limits: Limits) -> bytes:
