@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -27,11 +27,20 @@ def atomic_write(path: Path, write) -> None:
     with _signals_raise():
         tmp = None
         try:
-            with _signals_held():  # a signal between creating the file and knowing its name would leave it behind
+            # the name is known before the file exists, so a signal at any point finds it in ``finally``
+            # (with mkstemp, one between creating the file and returning its name left it behind)
+            for _ in range(100):
+                tmp = str(directory / f".{path.name}.{secrets.token_hex(6)}.tmp")
                 try:
-                    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+                    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                    break
+                except FileExistsError:
+                    tmp = None  # another's file: never removed below
                 except OSError as exc:
+                    tmp = None
                     raise NctsError(f"{path}: cannot write ({exc.strerror})") from None
+            else:
+                raise NctsError(f"{path}: cannot write (no free temporary name in {directory})")
             os.close(fd)
             umask = os.umask(0)
             os.umask(umask)
@@ -43,19 +52,6 @@ def atomic_write(path: Path, write) -> None:
         finally:
             if tmp is not None and os.path.exists(tmp):
                 os.unlink(tmp)
-
-
-@contextmanager
-def _signals_held():
-    """SIGTERM/SIGHUP wait (blocked) while inside and are delivered on leaving."""
-    import signal
-
-    held = {signal.SIGTERM, signal.SIGHUP}
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 @contextmanager
