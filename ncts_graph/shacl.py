@@ -510,8 +510,10 @@ def oxigraph_of(data):
     return UnionStore(inner) if isinstance(inner, ox.Store) else None
 
 
-def to_store(graph):
-    """An Oxigraph store holding the data graph as its default graph."""
+def to_store(graph, ill_typed: list | None = None):
+    """An Oxigraph store holding the data graph as its default graph. ``ill_typed`` (a list)
+    receives the literals rdflib flags as ill-typed: rdflib may have rewritten their lexical
+    form ("TRUE"^^xsd:boolean to "true"), so the copy cannot show what pyshacl sees."""
     import pyoxigraph as ox
     from rdflib import Literal, URIRef
 
@@ -520,6 +522,8 @@ def to_store(graph):
     cache: dict = {}
 
     def term(t):
+        if ill_typed is not None and type(t) is Literal and t.ill_typed:  # before the cache: equal to a
+            ill_typed.append(t)  # well-typed "true" once rewritten
         out = cache.get(t)
         if out is None:
             out = cache[t] = _ox_term(t)

@@ -31,10 +31,18 @@ XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 FOCUS = "urn:ncts-graph:compiled-focus"
 # the lexical forms rdflib (so pyshacl) takes as well-typed, for the datatypes compiled
 # (xsd:integer: rdflib converts with Python's int(), which allows surrounding whitespace, a sign,
-# any Unicode decimal digits and single underscores between digits). Not xsd:boolean: rdflib's parser
-# rewrites an ill-typed boolean's lexical form ("TRUE", "yes" -> "true"/"false") and keeps only a flag,
-# so the copy in Oxigraph cannot tell it from a well-typed one (tests/test_validate_scale.py).
+# any Unicode decimal digits and single underscores between digits). Other datatypes (xsd:boolean, say)
+# are decided by pyshacl's own code (:func:`_confirmed`).
 _LEXICAL = {"http://www.w3.org/2001/XMLSchema#integer": "^\\s*[+-]?\\d+(_\\d+)*\\s*$"}
+
+# sh:datatype values decided in SPARQL alone; any other datatype is decided by pyshacl's own code
+_EXACT_DATATYPES = {LANGSTRING, XSD_STRING, *_LEXICAL}
+# constraints decided by pyshacl's own code on the rows SPARQL cannot pass for certain
+_CONFIRMED = ("minInclusive", "minExclusive", "maxInclusive", "maxExclusive", "lessThan", "lessThanOrEquals")
+XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
+XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+# a literal SPARQL and rdflib read as the same integer
+_INT = "(isLiteral({x}) && datatype({x}) = <" + XSD_INTEGER + "> && REGEX(STR({x}), \"^[+-]?[0-9]+$\"))"
 
 # predicates of a shape that are no constraint (or are handled elsewhere)
 _NOT_CONSTRAINTS = {"path", "message", "severity", "name", "description", "order", "group", "defaultValue",
@@ -61,6 +69,9 @@ class Check:
     has_value: bool
     path: object = None  # the sh:path node (property shapes)
     top: object = None  # the top-level shape whose focus nodes it runs on
+    # for what SPARQL cannot decide as pyshacl does (value ranges, datatypes, sh:lessThan): the query
+    # selects only the rows that do not certainly pass, and pyshacl's own code decides each of them
+    confirm: object = None  # (focus, value[, other value]) -> True when it is a result
 
 
 @dataclass
@@ -145,9 +156,10 @@ class _Compiler:
         raise Unsupported("an unknown path form")
 
     # --- per-value tests (a SPARQL boolean expression true when ?v passes) ------------
-    def value_tests(self, shape) -> list[tuple[str, str]]:
+    def value_tests(self, shape, top: bool = False) -> list[tuple[str, str]]:
         """(component, expression on {v}) for every value-node constraint of a shape,
-        Unsupported for anything unknown."""
+        Unsupported for anything unknown. ``top``: the constraints decided in Python
+        (:func:`confirmed`) are left to the caller; in a nested shape they are Unsupported."""
         from rdflib import Literal, URIRef
 
         from rdflib.namespace import RDF, RDFS
@@ -164,6 +176,12 @@ class _Compiler:
                                                      "flags"):
                 continue
             values = self.objects(shape, name)
+            if name == "datatype" and len(values) > 1:
+                raise Unsupported("more than one sh:datatype (pyshacl refuses the shape)")
+            if name in _CONFIRMED or name == "datatype" and str(values[0]) not in _EXACT_DATATYPES:
+                if top:
+                    continue
+                raise Unsupported(f"sh:{name} in a nested shape (decided in Python only at the top)")
             for x in values:
                 if name == "class":
                     if not isinstance(x, URIRef):
@@ -189,8 +207,6 @@ class _Compiler:
                         tests.append(("DatatypeConstraintComponent",
                                       f"(isLiteral({{v}}) && datatype({{v}}) = <{x}> && "
                                       f"REGEX(STR({{v}}), {Literal(_LEXICAL[str(x)]).n3()}))"))
-                    else:  # rdflib's notion of ill-typed for other datatypes is not compiled
-                        raise Unsupported("sh:datatype other than xsd:string, xsd:integer and rdf:langString")
                 elif name == "pattern":
                     flags = self.objects(shape, "flags")
                     flag = str(flags[0]) if flags else ""
@@ -322,13 +338,16 @@ def top_level_shapes(sg) -> list:
     return sorted(found, key=str)
 
 
-def plan(sg, skip=frozenset()) -> Plan:
+def plan(sg, skip=frozenset(), confirm: bool = True) -> Plan:
     """Compile every top-level shape of ``sg`` (the shapes left after the SHACL-SPARQL
-    split), or put it in ``fallback`` with the reason."""
+    split), or put it in ``fallback`` with the reason. ``confirm`` False: the store is a copy
+    that lost rdflib's ill-typed flags, so the constraints pyshacl decides on them
+    (:func:`_confirmed`) are left to pyshacl."""
     from rdflib import URIRef
     from rdflib.namespace import RDF, RDFS
 
     c = _Compiler(sg)
+    c.confirm = confirm
     out = Plan()
     for shape in top_level_shapes(sg):
         if c.deactivated(shape):
@@ -364,9 +383,10 @@ def _shape_checks(c: _Compiler, shape, top) -> list[Check]:
     from rdflib import Literal
 
     path_node = c.one(shape, "path")
-    tests = c.value_tests(shape)
+    tests = c.value_tests(shape, top=True)
+    confirmed = _confirmed(c, shape, path_node)
     extra = [n for n in ("minCount", "maxCount", "uniqueLang", "hasValue", "qualifiedValueShape")
-             if c.objects(shape, n)]
+             if c.objects(shape, n)] + confirmed
     if (tests or extra) and not c.objects(shape, "message") and REQUIRE_MESSAGES:
         raise Unsupported("a shape without sh:message (pyshacl writes generic messages)")
     if c.objects(shape, "qualifiedValueShapesDisjoint") and any(v == Literal(True) for v in
@@ -374,13 +394,20 @@ def _shape_checks(c: _Compiler, shape, top) -> list[Check]:
         raise Unsupported("sh:qualifiedValueShapesDisjoint")
     checks = []
     if path_node is None:
-        if extra:
+        if len(extra) > len(confirmed):
             raise Unsupported("cardinality or sh:hasValue on a node shape")
         for component, test in tests:
             checks.append(Check(shape, component, f"SELECT DISTINCT ?this ?v WHERE {{ {{focus}} BIND(?this AS ?v) "
                                 f"FILTER(!({test.replace('{v}', '?v')})) }}", True, None, top))
+        for component, certain, confirm in confirmed:
+            checks.append(Check(shape, component, f"SELECT DISTINCT ?this ?v WHERE {{ {{focus}} BIND(?this AS ?v) "
+                                f"FILTER(!({certain})) }}", True, None, top, confirm))
         return checks
     path = c.path(path_node)
+    for component, certain, confirm in confirmed:
+        other = "?this <{}> ?w . ".format(confirm.other) if getattr(confirm, "other", None) else ""
+        checks.append(Check(shape, component, f"SELECT DISTINCT ?this ?v{' ?w' if other else ''} WHERE {{ {{focus}} "
+                            f"?this {path} ?v . {other}FILTER(!({certain})) }}", True, path_node, top, confirm))
     for component, test in tests:
         checks.append(Check(shape, component, f"SELECT DISTINCT ?this ?v WHERE {{ {{focus}} ?this {path} ?v "
                             f"FILTER(!({test.replace('{v}', '?v')})) }}", True, path_node, top))
@@ -413,6 +440,89 @@ def _shape_checks(c: _Compiler, shape, top) -> list[Check]:
                                     f"SELECT ?this WHERE {{ {{focus}} OPTIONAL {{ ?this {path} ?v FILTER({test}) }} }} "
                                     f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) {op} {int(n)})", False, path_node, top))
     return checks
+
+
+class _Confirm:
+    """pyshacl's own decision for one constraint, on one row (focus, value[, other value]):
+    its component's evaluation code runs with ``make_v_result`` recording instead of
+    describing, so the semantics are pyshacl's by construction (the rows are few: SPARQL
+    has passed the values it can decide for certain)."""
+
+    def __init__(self, name: str, parameter, other=None):
+        import logging
+
+        from pyshacl.constraints.core import property_pair_constraints as pairs
+        from pyshacl.constraints.core import value_constraints as values
+        from pyshacl.constraints.core import value_range_constraints as ranges
+
+        cls = {"datatype": values.DatatypeConstraintComponent,
+               "minInclusive": ranges.MinInclusiveConstraintComponent,
+               "minExclusive": ranges.MinExclusiveConstraintComponent,
+               "maxInclusive": ranges.MaxInclusiveConstraintComponent,
+               "maxExclusive": ranges.MaxExclusiveConstraintComponent,
+               "lessThan": pairs.LessThanConstraintComponent,
+               "lessThanOrEquals": pairs.LessThanOrEqualsConstraintComponent}[name]
+
+        class Probe(cls):
+            def __init__(self):  # noqa: D107 (no shape to load: the parameter is given)
+                self.shape = type("Shape", (), {"logger": logging.getLogger("ncts_graph.pyshacl")})()
+                self.datatype_rule = parameter
+
+            def make_v_result(self, datagraph, focus_node, value_node=None, **_options):
+                return value_node
+
+        self.name, self.parameter, self.other, self.probe = name, parameter, other, Probe()
+
+    def __call__(self, focus, value, other=None) -> bool:
+        try:
+            return self._decide(focus, value, other)
+        except (ArithmeticError, TypeError):  # pyshacl 0.40.1 crashes on "NaN"^^xsd:double against a
+            return True  # decimal; SHACL: values the comparison cannot order are a result
+
+    def _decide(self, focus, value, other) -> bool:
+        p, name = self.probe, self.name
+        if name == "datatype":
+            return bool(p.evaluate(None, None, {focus: [value]}, [])[1])
+        if name.startswith("min"):
+            return bool(p._evaluate_min_rule(self.parameter, None, {focus: [value]})[1])
+        if name.startswith("max"):
+            return bool(p._evaluate_max_rule(self.parameter, None, {focus: [value]})[1])
+        compare = p._compare_lt if name == "lessThan" else p._compare_ltoe
+        return bool(compare({value}, [other], None, focus)[1])
+
+
+def _confirmed(c: _Compiler, shape, path_node) -> list[tuple[str, str, _Confirm]]:
+    """(component, SPARQL condition true when ?v certainly passes, pyshacl's decision) for the
+    constraints of a top-level shape that SPARQL alone does not decide as pyshacl does."""
+    from rdflib import Literal, URIRef
+
+    out = []
+    integer = _INT.replace("{x}", "?v")
+    for name in _CONFIRMED:
+        for x in c.objects(shape, name):
+            if name.startswith("lessThan"):
+                if path_node is None or not isinstance(x, URIRef):
+                    raise Unsupported(f"sh:{name} on a node shape or with a non-IRI")  # pyshacl refuses it
+                op = "<" if name == "lessThan" else "<="
+                certain = f"{integer} && {_INT.replace('{x}', '?w')} && ?v {op} ?w"
+                component = "LessThanConstraintComponent" if name == "lessThan" else "LessThanOrEqualsConstraintComponent"
+                out.append((component, certain, _Confirm(name, None, other=str(x))))
+                continue
+            if not isinstance(x, Literal):
+                raise Unsupported(f"sh:{name} not a literal")  # pyshacl refuses it
+            op = {"minInclusive": ">=", "minExclusive": ">", "maxInclusive": "<=", "maxExclusive": "<"}[name]
+            exact = x.datatype is not None and str(x.datatype) == XSD_INTEGER and isinstance(x.value, int)
+            certain = f"{integer} && ?v {op} {int(x.value)}" if exact else "false"
+            out.append((name[0].upper() + name[1:] + "ConstraintComponent", certain, _Confirm(name, x)))
+    for x in c.objects(shape, "datatype"):
+        if str(x) in _EXACT_DATATYPES:
+            continue
+        certain = (f"(isLiteral(?v) && datatype(?v) = <{XSD_BOOLEAN}> && (STR(?v) = \"true\" || STR(?v) = \"false\"))"
+                   if str(x) == XSD_BOOLEAN else "false")
+        out.append(("DatatypeConstraintComponent", certain, _Confirm("datatype", x)))
+    if out and not getattr(c, "confirm", True):
+        raise Unsupported("ill-typed literals in data copied from rdflib, which keeps their flag only in rdflib")
+    return out
 
 
 def focus_nodes(store, sg, shapes, scope=None) -> dict:
@@ -462,6 +572,9 @@ def run(store, sg, the_plan: Plan, focus: dict, datagraph) -> list:
             for row in getattr(store, "query_all", store.query)(query):
                 f = to_rdflib(row["this"])
                 v = to_rdflib(row["v"]) if check.has_value else None
+                if check.confirm is not None and not check.confirm(
+                        f, v, *([to_rdflib(row["w"])] if check.confirm.other else [])):
+                    continue
                 r = BNode()
                 triples = [(r, RDF.type, _u("ValidationResult")), (r, _u("sourceConstraintComponent"), (sg, component)),
                            (r, _u("sourceShape"), (sg, shape)), (r, _u("resultSeverity"), severity_of[shape]),

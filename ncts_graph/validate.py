@@ -294,19 +294,20 @@ def _validate(data, scope, shapes_graph, inference: str, prefixes: dict, engine:
         _pyshacl(pyshacl, data, shacl_graph=_empty_shapes(), inference=inference, inplace=True)
     fast_shapes = {c.shape for c in fast}
     store = None
+    ill_typed: list = []
 
     def data_store():
         kept = shacl.oxigraph_of(data)  # the data already in Oxigraph: no copy
         if kept is not None:
             return kept
         triples = ((s, p, o) for g in data.graphs() for s, p, o in g) if hasattr(data, "graphs") else data
-        return shacl.to_store(triples)
+        return shacl.to_store(triples, ill_typed)
 
     if engine == "pyshacl":
         report, focus = shacl.run_core(data, shapes_graph, core, scope, fast_shapes)
     else:
         store = data_store()
-        plan = shacl_compiled.plan(core)
+        plan = shacl_compiled.plan(core, confirm=not ill_typed)
         plain = set(shacl_compiled.top_level_shapes(shapes_graph))
         own = plan.compiled | {s for s in fast_shapes if s in plain and s not in plan.fallback}
         focus = shacl_compiled.focus_nodes(store, shapes_graph, own, scope)
