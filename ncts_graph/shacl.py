@@ -28,7 +28,6 @@ from .errors import NctsError
 SH = "http://www.w3.org/ns/shacl#"
 PREBOUND = ("this", "currentShape", "shapesGraph")
 _PATH = "<urn:ncts-graph:shacl-path>"  # stands for $PATH (component validators) when parsing
-FOCUS_GRAPH = "urn:ncts-graph:focus"  # in the Oxigraph store: <urn:ncts-graph:focus:N> FOCUS_OF each focus node
 
 
 @dataclass
@@ -39,7 +38,7 @@ class SparqlConstraint:
     severity: object
     messages: list
     prebind: tuple = ("this",)  # the variables substituted (Oxigraph substitutes projected ones only)
-    join: bool = False  # one query for all focus nodes, joined from FOCUS_GRAPH (join_safe)
+    join: bool = False  # one query for all focus nodes, joined from the focus graph (join_safe)
 
 
 _PARSED: dict = {}
@@ -164,7 +163,7 @@ def join_safe(query: str) -> bool:
     It is when $this occurs only in triple patterns (at any depth), in FILTERs and BINDs
     of the top-level group (EXISTS included: it sees the joined $this), and the query has
     no aggregates, GROUP BY, HAVING, LIMIT or OFFSET (which would mix focus nodes), nor
-    GRAPH or FROM (the focus nodes come from a named graph, FOCUS_GRAPH).
+    GRAPH or FROM (the focus nodes come from a named graph: shacl_compiled.FocusGraph).
     """
     from pyparsing import ParseResults
     from rdflib import Variable
@@ -421,26 +420,59 @@ def _quiet_logger():
     return logger
 
 
-def run_sparql(store, constraints, focus: dict) -> list[dict]:
+def run_sparql(store, constraints, focus) -> list[dict]:
     """Each SHACL-SPARQL constraint on Oxigraph with $this (and $currentShape) pre-bound:
-    one query with the focus nodes joined in front (from FOCUS_GRAPH) where that is the
+    one query with the focus nodes joined in front (from the focus graph) where that is the
     same (join_safe), once per focus node by substitution otherwise; rows as SHACL result
-    fields."""
+    fields. ``focus``: a shacl_compiled.FocusGraph, or a dict of focus nodes."""
+    import os
+    from concurrent.futures import ThreadPoolExecutor
+
     import pyoxigraph as ox
     from rdflib import URIRef
 
+    from . import shacl_compiled
     from .sparql import inject
     from .store import _ox_term, to_rdflib
 
-    results = []
+    own = shacl_compiled._given(store, focus) if isinstance(focus, dict) else None
+    focus = own or focus
+    jobs = []  # (constraint, query, substitutions, focus node or None)
+    try:
+        for c in constraints:
+            if c.shape not in focus.keys or not focus.has_nodes(c.shape):
+                continue
+            if c.join:
+                jobs.append((c, inject(c.select, focus.pattern(c.shape)), None, None))
+                continue
+            values = {"currentShape": _ox_term(c.shape)}
+            for node in focus.nodes(c.shape):
+                values["this"] = _ox_term(node)
+                jobs.append((c, c.select, {ox.Variable(v): values[v] for v in c.prebind}, node))
 
-    def run(c, text, substitutions, node):
-        try:
-            solutions = store.query(text, substitutions=substitutions)
-        except SyntaxError as exc:
-            raise ShapesError(f"SPARQL syntax error in a constraint of {c.shape}: {' '.join(str(exc).split())}",
-                              c.constraint) from None
-        names = [v.value for v in solutions.variables]
+        def solve(job):
+            c, text, substitutions, _node = job
+            try:
+                solutions = store.query(text, substitutions=substitutions)
+            except SyntaxError as exc:
+                return ShapesError(f"SPARQL syntax error in a constraint of {c.shape}: {' '.join(str(exc).split())}",
+                                   c.constraint)
+            return [v.value for v in solutions.variables], list(solutions)
+
+        workers = min(2, os.cpu_count() or 1)
+        if workers > 1 and len(jobs) > 1:  # Oxigraph evaluates without the GIL
+            with ThreadPoolExecutor(workers) as pool:
+                answers = list(pool.map(solve, jobs))
+        else:
+            answers = [solve(job) for job in jobs]
+    finally:
+        if own is not None:
+            own.close()
+    results = []
+    for (c, _text, _subs, node), answer in zip(jobs, answers):
+        if isinstance(answer, ShapesError):
+            raise answer
+        names, solutions = answer
         for sol in solutions:
             row = {n: to_rdflib(sol[n]) for n in names}
             if row.get("failure") is not None and str(row["failure"]) == "true":
@@ -452,26 +484,6 @@ def run_sparql(store, constraints, focus: dict) -> list[dict]:
                             "shape": c.shape, "constraint": c.constraint, "severity": c.severity,
                             "component": URIRef(SH + "SPARQLConstraintComponent"), "messages": c.messages,
                             "bindings": row})
-
-    joined = {c.shape for c in constraints if c.join}
-    keys = {shape: f"urn:ncts-graph:focus:{i}" for i, shape in enumerate(sorted(joined, key=str))}
-    graph = ox.NamedNode(FOCUS_GRAPH)
-    store.bulk_extend(ox.Quad(ox.NamedNode(keys[shape]), ox.NamedNode(FOCUS_GRAPH), _ox_term(node), graph)
-                      for shape in joined for node in focus.get(shape, ()))
-    try:
-        for c in constraints:
-            nodes = focus.get(c.shape, ())
-            if c.join:
-                if nodes:
-                    run(c, inject(c.select, f"GRAPH <{FOCUS_GRAPH}> {{ <{keys[c.shape]}> <{FOCUS_GRAPH}> ?this }}"),
-                        None, None)
-                continue
-            values = {"currentShape": _ox_term(c.shape)}
-            for node in nodes:
-                values["this"] = _ox_term(node)
-                run(c, c.select, {ox.Variable(v): values[v] for v in c.prebind}, node)
-    finally:
-        store.clear_graph(graph)
     return results
 
 

@@ -248,11 +248,31 @@ def _run(dataset, shapes_graph, focus_graphs, inference: str, as_of: _dt.date, p
     run_graph = dataset.graph(URIRef(RUN_GRAPH))
     run_graph.add(run)
     try:
-        scope = None if focus_graphs is None else _subjects(dataset, focus_graphs)
+        scope = None if focus_graphs is None else _Subjects(dataset, focus_graphs)
         data = dataset if inference == "none" else union_graph(dataset)
-        return _validate(data, scope, shapes_graph, inference, prefixes, engine)
+        return _validate(data, scope, shapes_graph, inference, prefixes, engine,
+                         None if focus_graphs is None else set(focus_graphs))
     finally:
         dataset.remove_graph(run_graph)
+
+
+class _Subjects:
+    """The nodes the user's files define, found on first use: the compiled engine tests the
+    graphs in SPARQL instead, so a hundred thousand measures need not become a Python set."""
+
+    def __init__(self, dataset, graph_names):
+        self.dataset, self.names, self._set = dataset, graph_names, None
+
+    def _get(self) -> set:
+        if self._set is None:
+            self._set = _subjects(self.dataset, self.names)
+        return self._set
+
+    def __contains__(self, node) -> bool:
+        return node in self._get()
+
+    def __iter__(self):
+        return iter(self._get())
 
 
 def _subjects(dataset, graph_names) -> set:
@@ -276,11 +296,14 @@ ENGINES = ("compiled", "pyshacl")  # compiled: SHACL core as SPARQL on Oxigraph 
 ENGINE = "compiled"
 
 
-def _validate(data, scope, shapes_graph, inference: str, prefixes: dict, engine: str | None = None):
+def _validate(data, scope, shapes_graph, inference: str, prefixes: dict, engine: str | None = None,
+              scope_graphs=None):
     """The SHACL core compiled to SPARQL on Oxigraph (pyshacl for the shapes it does not
     compile), SHACL-SPARQL on Oxigraph; one report graph.
 
-    ``scope``: the nodes results may be about (those the user's files define), or None.
+    ``scope``: the nodes results may be about (those the user's files define), or None;
+    ``scope_graphs``: the names of the graphs defining them (tested in SPARQL where the data is
+    in Oxigraph already).
     ``engine``: "compiled" (default) or "pyshacl" (the core on pyshacl, as before issue 10).
     """
     import pyshacl
@@ -303,29 +326,37 @@ def _validate(data, scope, shapes_graph, inference: str, prefixes: dict, engine:
         triples = ((s, p, o) for g in data.graphs() for s, p, o in g) if hasattr(data, "graphs") else data
         return shacl.to_store(triples, ill_typed)
 
-    if engine == "pyshacl":
-        report, focus = shacl.run_core(data, shapes_graph, core, scope, fast_shapes)
-    else:
-        store = data_store()
-        plan = shacl_compiled.plan(core, confirm=not ill_typed)
-        plain = set(shacl_compiled.top_level_shapes(shapes_graph))
-        own = plan.compiled | {s for s in fast_shapes if s in plain and s not in plan.fallback}
-        focus = shacl_compiled.focus_nodes(store, shapes_graph, own, scope)
-        results = shacl_compiled.run(store, core, plan, focus, data)
-        rest = fast_shapes - set(focus)
-        if plan.fallback or rest:
-            report, more = shacl.run_core(data, shapes_graph, core, scope, rest, only=plan.fallback, extra=results)
-            focus.update(more)
+    focus = None
+    try:
+        if engine == "pyshacl":
+            report, focus = shacl.run_core(data, shapes_graph, core, scope, fast_shapes)
         else:
-            from types import SimpleNamespace
+            store = data_store()
+            plan = shacl_compiled.plan(core, confirm=not ill_typed)
+            plain = set(shacl_compiled.top_level_shapes(shapes_graph))
+            own = plan.compiled | {s for s in fast_shapes if s in plain and s not in plan.fallback}
+            in_place = scope_graphs is not None and shacl.oxigraph_of(data) is not None
+            focus = shacl_compiled.FocusGraph(store, shapes_graph, own, None if in_place else scope,
+                                              scope_graphs if in_place else None)
+            results = shacl_compiled.run(store, core, plan, focus, data)
+            rest = fast_shapes - set(focus.keys)
+            if plan.fallback or rest:
+                report, more = shacl.run_core(data, shapes_graph, core, scope, rest, only=plan.fallback, extra=results)
+                for shape, nodes in more.items():
+                    focus.add(shape, nodes)
+            else:
+                from types import SimpleNamespace
 
-            from pyshacl.validator import Validator
+                from pyshacl.validator import Validator
 
-            report, _text = Validator.create_validation_report(SimpleNamespace(graph=core), not results, results)
-    if fast:
-        store = store or data_store()
-        for row in shacl.run_sparql(store, fast, focus):
-            _add_result(report, row, prefixes, data, shapes_graph)
+                report, _text = Validator.create_validation_report(SimpleNamespace(graph=core), not results, results)
+        if fast:
+            store = store or data_store()
+            for row in shacl.run_sparql(store, fast, focus):
+                _add_result(report, row, prefixes, data, shapes_graph)
+    finally:
+        if focus is not None and not isinstance(focus, dict):
+            focus.close()
     _set_conforms(report)
     return report
 
