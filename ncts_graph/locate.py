@@ -88,6 +88,57 @@ class Locator:
         self._graphs = list(dataset.graphs())
         self._labels: dict = {}
         self._files: dict = {}
+        self._owners: dict = {}
+        self._pairs: dict = {}  # node -> its (predicate, object) pairs
+
+    def prefetch(self, nodes) -> None:
+        """Look up the labels, files, owners and values of many nodes in a few queries, when
+        the data is in Oxigraph (a lookup a node through rdflib's API is a query each: 52 s
+        for the 38,762 results of 100,000 synthetic measures)."""
+        from .shacl import oxigraph_of
+
+        store = oxigraph_of(self.dataset)
+        if store is None:
+            return
+        nodes = {n for n in nodes if n is not None}
+        owners, level = {}, {n: n for n in nodes}
+        for _depth in range(5):  # owner(): the nearest IRI above a blank node
+            blank = [n for n in level.values() if n is not None and _is_blank(n)]
+            parents = _first(_batch(store, blank, "SELECT ?n ?x WHERE { {nodes} ?x ?p ?n "
+                                                  f"FILTER(?x != <{_BATCH}>) }}")) if blank else {}
+            level = {start: (parents.get(n) if _is_blank(n) else n) for start, n in level.items() if n is not None}
+            if not any(_is_blank(n) for n in level.values()):
+                break
+        for start in nodes:
+            end = level.get(start)
+            owners[start] = None if end is None or _is_blank(end) else end
+        self._owners.update(owners)
+        wanted = nodes | {o for o in owners.values() if o is not None}
+        from . import paths
+
+        home = str(paths.home())
+        graphs: dict = {}
+        for n, g in _batch(store, wanted, "SELECT DISTINCT ?n ?x WHERE { {nodes} GRAPH ?x { ?n ?p ?o } }"):
+            graphs.setdefault(n, []).append(self.files.get(str(g)))
+        for n in wanted:
+            files = [f for f in graphs.get(n, []) if f]
+            user = [f for f in files if not f.startswith(home)]
+            self._files[n] = (user or files or [None])[0]
+        labels: dict = {}
+        for n, label in _batch(store, wanted, "SELECT ?n ?x WHERE { {nodes} ?n <http://www.w3.org/2000/01/rdf-schema#label> ?x }"):
+            labels.setdefault(n, []).append(label)
+        for n in wanted:
+            self._labels[n] = self._pick(labels.get(n, []))
+        todo = [n for n in nodes if _is_blank(n)]
+        for _depth in range(4):  # _values(): the values of a blank node, three levels down
+            if not todo:
+                break
+            pairs: dict = {}
+            for n, p, o in _batch(store, todo, "SELECT ?n ?p ?x WHERE { {nodes} ?n ?p ?x }", 3):
+                pairs.setdefault(n, []).append((p, o))
+            for n in todo:
+                self._pairs[n] = pairs.get(n, [])
+            todo = [o for n in todo for _p, o in self._pairs[n] if _is_blank(o) and o not in self._pairs]
 
     def label(self, node) -> str | None:
         if node not in self._labels:  # the label of an owner is asked once per result under it
@@ -97,15 +148,20 @@ class Locator:
     def _label(self, node) -> str | None:
         from rdflib.namespace import RDFS
 
+        return self._pick(self.union.objects(node, RDFS.label))
+
+    def _pick(self, labels) -> str | None:
         from rdflib import Literal
 
-        labels = {l.language: str(l) for l in self.union.objects(node, RDFS.label) if isinstance(l, Literal)}
+        labels = {l.language: str(l) for l in labels if isinstance(l, Literal)}
         return labels.get(self.lang) or labels.get("en") or labels.get("nl") or next(iter(labels.values()), None)
 
     def owner(self, node, depth: int = 5):
         """The nearest IRI with a path to a blank node (itself if it is an IRI)."""
         from rdflib import BNode
 
+        if node in self._owners:
+            return self._owners[node]
         seen = set()
         while isinstance(node, BNode) and depth > 0 and node not in seen:
             seen.add(node)
@@ -166,7 +222,8 @@ class Locator:
         from rdflib import BNode
         from rdflib.namespace import RDF
 
-        for p, o in self.union.predicate_objects(node):
+        pairs = self._pairs[node] if node in self._pairs else self.union.predicate_objects(node)
+        for p, o in pairs:
             if p == RDF.type:
                 continue
             yield p, o
@@ -182,9 +239,50 @@ class Locator:
         return names
 
 
+def _is_blank(term) -> bool:
+    from rdflib import BNode
+
+    return isinstance(term, BNode)
+
+
+def _first(rows) -> dict:
+    """{node: its first x} from (node, x) rows."""
+    out: dict = {}
+    for n, x in rows:
+        out.setdefault(n, x)
+    return out
+
+
+_BATCH = "urn:ncts-graph:locate"
+
+
+def _batch(store, nodes, query: str, width: int = 2):
+    """Rows of ``query`` for many nodes at once: the nodes are put in a named graph of their own
+    (blank nodes cannot be written in a query) and joined in front as ?n ({nodes})."""
+    import pyoxigraph as ox
+
+    from .store import _ox_term, to_rdflib
+
+    graph = ox.NamedNode(_BATCH)
+    store.bulk_extend(ox.Quad(graph, graph, _ox_term(n), graph) for n in dict.fromkeys(nodes))
+    try:
+        text = query.replace("{nodes}", f"GRAPH <{graph.value}> {{ <{graph.value}> <{graph.value}> ?n }}")
+        rows = [[to_rdflib(row[i]) for i in range(width)] for row in store.query_all(text)]
+    finally:
+        store.clear_graph(graph)
+    return [tuple(r) for r in rows if not (isinstance(r[-1], type(None)))]
+
+
 def _display(path: str) -> str:
     """A path relative to the working directory when it is below it."""
+    import os
+
+    return _display_in(path, os.getcwd())
+
+
+@lru_cache(maxsize=256)
+def _display_in(path: str, cwd: str) -> str:
     try:
-        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+        return str(Path(path).resolve().relative_to(Path(cwd).resolve()))
     except ValueError:
         return path

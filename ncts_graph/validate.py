@@ -485,27 +485,37 @@ def _results(report, dataset, shapes_graph, lang: str, user_graphs: dict | None 
     locator = Locator(dataset, lang)
     results = []
     root = report.value(predicate=RDF.type, object=sh.ValidationReport, any=True)
-    for node in report.objects(root, sh.result):  # not the sh:detail results nested in them
-        severity = str(report.value(node, sh.resultSeverity)).rsplit("#", 1)[-1].lower()
+    nodes = set(report.objects(root, sh.result))  # not the sh:detail results nested in them
+    fields: dict = {}  # one pass over the report rather than ten lookups a result
+    for s, p, o in report:
+        if s in nodes:
+            fields.setdefault(s, {}).setdefault(p, []).append(o)
+    one = lambda f, p: (f.get(p) or [None])[0]  # noqa: E731
+    locator.prefetch(one(f, sh.focusNode) for f in fields.values())
+    names: dict = {}
+    for node in nodes:
+        f = fields.get(node, {})
+        severity = str(one(f, sh.resultSeverity)).rsplit("#", 1)[-1].lower()
         messages = {}
-        for m in report.objects(node, sh.resultMessage):
+        for m in sorted(f.get(sh.resultMessage, []), key=lambda m: (m.language or "", str(m))):
             messages.setdefault(m.language or "", str(m))
         message = messages.get(lang) or messages.get("en") or messages.get("") or next(iter(messages.values()), "")
-        focus = report.value(node, sh.focusNode)
-        component = _component(report.value(node, sh.sourceConstraintComponent))
-        where = (locator.where_used(focus, report.value(node, sh.value)) if component == "nctsh:UnknownTerm"
+        focus, shape = one(f, sh.focusNode), one(f, sh.sourceShape)
+        component = _component(one(f, sh.sourceConstraintComponent))
+        where = (locator.where_used(focus, one(f, sh.value)) if component == "nctsh:UnknownTerm"
                  else locator.where(focus))
         if str(focus) in (user_graphs or {}):  # a result about a whole file
             where.file = user_graphs[str(focus)]
+        if shape not in names:
+            names[shape] = _shape_name(shapes_graph, shape)
         results.append(Result(
-            focus=focus, path=report.value(node, sh.resultPath), value=report.value(node, sh.value),
+            focus=focus, path=one(f, sh.resultPath), value=one(f, sh.value),
             severity=severity if severity in SEVERITIES else "violation", message=message, messages=messages,
-            source_shape=report.value(node, sh.sourceShape),
-            component=component,
-            shape_name=_shape_name(shapes_graph, report.value(node, sh.sourceShape)),
+            source_shape=shape, component=component, shape_name=names[shape],
             file=where.file, line=where.line, focus_label=where.label, owner=where.owner))
     order = {s: i for i, s in enumerate(SEVERITIES)}
-    results.sort(key=lambda r: (r.file or "~", r.line or 0, str(r.focus), order[r.severity], str(r.path), str(r.value)))
+    results.sort(key=lambda r: (r.file or "~", r.line or 0, str(r.focus), order[r.severity], str(r.path), str(r.value),
+                                r.component, r.message))
     return results
 
 
