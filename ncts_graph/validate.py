@@ -352,8 +352,12 @@ def _validate(data, scope, shapes_graph, inference: str, prefixes: dict, engine:
                 report, _text = Validator.create_validation_report(SimpleNamespace(graph=core), not results, results)
         if fast:
             store = store or data_store()
+            from rdflib import URIRef
+            from rdflib.namespace import RDF
+
+            root = report.value(predicate=RDF.type, object=URIRef(SH + "ValidationReport"), any=True)
             for row in shacl.run_sparql(store, fast, focus):
-                _add_result(report, row, prefixes, data, shapes_graph)
+                _add_result(report, row, prefixes, data, shapes_graph, root)
     finally:
         if focus is not None and not isinstance(focus, dict):
             focus.close()
@@ -408,7 +412,7 @@ def _pyshacl(pyshacl, data, **options):
     return report
 
 
-def _add_result(report, row, prefixes: dict, data, shapes_graph):
+def _add_result(report, row, prefixes: dict, data, shapes_graph, root=None):
     """One SHACL-SPARQL result; blank nodes come with their description, as pyshacl's do."""
     from pyshacl.rdfutil import clone_blank_node
     from rdflib import BNode, Namespace
@@ -421,7 +425,8 @@ def _add_result(report, row, prefixes: dict, data, shapes_graph):
             clone_blank_node(source, t, report, keepid=True)
         return t
 
-    root = report.value(predicate=RDF.type, object=sh.ValidationReport, any=True)
+    if root is None:
+        root = report.value(predicate=RDF.type, object=sh.ValidationReport, any=True)
     node = BNode()
     report.add((root, sh.result, node))
     report.add((node, RDF.type, sh.ValidationResult))
