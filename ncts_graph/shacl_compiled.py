@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 SH = "http://www.w3.org/ns/shacl#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -660,12 +661,18 @@ def _solutions(store, queries: list[str]) -> list[list]:
         return list(pool.map(run, queries))
 
 
-def run(store, sg, the_plan: Plan, focus, datagraph) -> list:
-    """The compiled checks on Oxigraph: pyshacl result tuples (text, node, triples).
-    ``focus``: a :class:`FocusGraph` (or a dict of focus nodes, put in one for the run)."""
-    from rdflib import BNode, URIRef
-    from rdflib.namespace import RDF
+class Hit(NamedTuple):
+    """One result of a compiled check (its report triples are made only if a report graph is asked for)."""
 
+    check: Check
+    focus: object
+    value: object
+
+
+def run(store, sg, the_plan: Plan, focus, datagraph=None) -> list:
+    """The compiled checks on Oxigraph: a :class:`Hit` per result (:func:`tuples` makes
+    pyshacl's result tuples of them). ``focus``: a :class:`FocusGraph` (or a dict of focus
+    nodes, put in one for the run)."""
     from .store import to_rdflib
 
     own = None
@@ -677,32 +684,44 @@ def run(store, sg, the_plan: Plan, focus, datagraph) -> list:
     finally:
         if own is not None:
             own.close()
-    severity_of, messages_of = {}, {}
-    results = []
+    hits = []
     for check, rows in zip(checks, answers):
-        shape = check.shape
-        if shape not in severity_of:
-            severity_of[shape] = sg.value(shape, _u("severity")) or _u("Violation")
-            messages_of[shape] = list(sg.objects(shape, _u("message")))
-        component = URIRef(SH + check.component)
-        head = [(_u("sourceConstraintComponent"), (sg, component)), (_u("sourceShape"), (sg, shape)),
-                (_u("resultSeverity"), severity_of[shape])]
-        tail = ([(_u("resultPath"), (sg, check.path))] if check.path is not None else []) + \
-            [(_u("resultMessage"), m) for m in messages_of[shape]]
         for row in rows:
             f = focus.original(to_rdflib(row[0]))
             v = (f if check.path is None else to_rdflib(row[1])) if check.has_value else None
             if check.confirm is not None and not check.confirm(
                     f, v, *([to_rdflib(row["w"])] if check.confirm.other else [])):
                 continue
-            r = BNode()
-            triples = [(r, RDF.type, _u("ValidationResult"))] + [(r, p, o) for p, o in head] + \
-                [(r, _u("focusNode"), (datagraph, f))]
-            if v is not None:
-                triples.append((r, _u("value"), (datagraph, v)))
-            triples += [(r, p, o) for p, o in tail]
-            results.append(("", r, triples))
-    return results
+            hits.append(Hit(check, f, v))
+    return hits
+
+
+def tuples(hits, sg, datagraph) -> list:
+    """pyshacl's result tuples (text, node, triples) for hits, so pyshacl's
+    ``create_validation_report`` writes (and clones into) the report graph as it does its own."""
+    from rdflib import BNode, URIRef
+    from rdflib.namespace import RDF
+
+    severity_of, messages_of = {}, {}
+    out = []
+    for hit in hits:
+        check = hit.check
+        shape = check.shape
+        if shape not in severity_of:
+            severity_of[shape] = sg.value(shape, _u("severity")) or _u("Violation")
+            messages_of[shape] = list(sg.objects(shape, _u("message")))
+        r = BNode()
+        triples = [(r, RDF.type, _u("ValidationResult")), (r, _u("sourceConstraintComponent"),
+                                                           (sg, URIRef(SH + check.component))),
+                   (r, _u("sourceShape"), (sg, shape)), (r, _u("resultSeverity"), severity_of[shape]),
+                   (r, _u("focusNode"), (datagraph, hit.focus))]
+        if hit.value is not None:
+            triples.append((r, _u("value"), (datagraph, hit.value)))
+        if check.path is not None:
+            triples.append((r, _u("resultPath"), (sg, check.path)))
+        triples += [(r, _u("resultMessage"), m) for m in messages_of[shape]]
+        out.append(("", r, triples))
+    return out
 
 
 def _given(store, focus: dict) -> FocusGraph:

@@ -56,12 +56,29 @@ class Result:
 @dataclass
 class Report:
     results: list
-    graph: object  # the SHACL validation report (rdflib Graph)
+    outcome: object  # the report graph (rdflib Graph), or an _Outcome that builds it when asked (.graph)
     fail_on: str = "violation"
     as_of: _dt.date | None = None
     files: list = field(default_factory=list)
     prefixes: dict = field(default_factory=dict)  # the files' own prefixes, for display
     validated: dict = field(default_factory=dict)  # what was validated: measures, legal_bases, partners, quotes
+    shapes: object = None  # the shapes graph, where a result's path (a blank node) is described
+
+    def path_text(self, result) -> str | None:
+        """A result's path as text, without building the report graph for it."""
+        from rdflib import BNode
+
+        if isinstance(result.path, BNode) and self.shapes is not None and (result.path, None, None) in self.shapes:
+            return path_text(self.shapes, result.path, self.prefixes)
+        return path_text(self.graph if isinstance(result.path, BNode) else None, result.path, self.prefixes)
+
+    @property
+    def graph(self):
+        """The SHACL validation report (rdflib Graph), built on first use: 100,000 measures' 38,762
+        results make a graph of 400,000 triples that text and JSON reports never read."""
+        if isinstance(self.outcome, _Outcome):
+            self.outcome = self.outcome.build()
+        return self.outcome
 
     @property
     def conforms(self) -> bool:
@@ -171,17 +188,59 @@ def validate(files: Iterable[Path | str] | None = None, *, shapes: Iterable[Path
     focus_graphs = {str(graph_name(f)) for f in files} if scope == "files" else None
     prefixes = prefixes_of(dataset) | terms.declared_prefixes(files)
     try:
-        report = _run(dataset, shapes_graph, focus_graphs, inference, as_of, prefixes, engine)
+        outcome = _run(dataset, shapes_graph, focus_graphs, inference, as_of, prefixes, engine)
     except shapes_errors as exc:
         raise _shapes_error(exc, shapes_files) from None
     user_graphs = {str(graph_name(f)): str(f) for f in files}
     validated = terms.defined(dataset, list(user_graphs) if files else None)
     if files:  # "nothing to validate" is about the project's rules, so only with the bundled shapes
-        _add_file_results(report, dataset, user_graphs, prefixes, nothing_check=bundled_shapes)
-    _add_counts(report, validated)
-    results = _results(report, dataset, shapes_graph, lang, user_graphs)
-    return Report(results=results, graph=report, fail_on=fail_on, as_of=as_of, files=[str(f) for f in files],
-                  prefixes=prefixes, validated=validated)
+        _add_file_results(outcome, dataset, user_graphs, prefixes, nothing_check=bundled_shapes)
+    outcome.counts = validated
+    if outcome.graph is not None:  # pyshacl made a report graph: read the results from it
+        report = outcome.build()
+        results = _results(report, dataset, shapes_graph, lang, user_graphs)
+    else:
+        report = outcome
+        results = _results_of(outcome, dataset, shapes_graph, lang, user_graphs)
+    return Report(results=results, outcome=report, fail_on=fail_on, as_of=as_of, files=[str(f) for f in files],
+                  prefixes=prefixes, validated=validated, shapes=shapes_graph)
+
+
+@dataclass
+class _Outcome:
+    """A validation's results before any report graph: the compiled engine's hits, the
+    SHACL-SPARQL and file results, and pyshacl's report graph when pyshacl ran."""
+
+    core: object  # the shapes graph of the hits
+    data: object
+    hits: list = field(default_factory=list)  # shacl_compiled.Hit
+    rows: list = field(default_factory=list)  # (row, prefixes, data graph, shapes graph), as _add_result takes
+    graph: object = None
+    counts: dict = None
+
+    def build(self):
+        """The report graph, as pyshacl writes it, with every result and the counts."""
+        from rdflib.namespace import RDF
+        from rdflib import URIRef
+
+        from . import shacl_compiled
+
+        if self.graph is None:
+            from types import SimpleNamespace
+
+            from pyshacl.validator import Validator
+
+            tuples = shacl_compiled.tuples(self.hits, self.core, self.data)
+            self.graph, _text = Validator.create_validation_report(SimpleNamespace(graph=self.core), not tuples, tuples)
+            self.hits = []
+        root = self.graph.value(predicate=RDF.type, object=URIRef(SH + "ValidationReport"), any=True)
+        for row, prefixes, data, shapes_graph in self.rows:
+            _add_result(self.graph, row, prefixes, data, shapes_graph, root)
+        self.rows = []
+        if self.counts is not None:
+            _add_counts(self.graph, self.counts)
+        _set_conforms(self.graph)
+        return self.graph
 
 
 def _add_file_results(report, dataset, user_graphs: dict, prefixes: dict, nothing_check: bool = True) -> None:
@@ -200,7 +259,6 @@ def _add_file_results(report, dataset, user_graphs: dict, prefixes: dict, nothin
             row = {"focus": URIRef(name), "path": None, "value": None, "shape": nctsh("FileContent"),
                    "component": nctsh("NothingToValidate"), "constraint": nctsh("FileContent")}
             _add_plain_result(report, row, {lang: terms.nothing_defined(lang) for lang in ("nl", "en")}, dataset)
-    _set_conforms(report)
 
 
 def _add_plain_result(report, row: dict, messages: dict, dataset) -> None:
@@ -209,7 +267,7 @@ def _add_plain_result(report, row: dict, messages: dict, dataset) -> None:
     sh = Namespace(SH)
     row = dict(row, severity=sh.Violation, messages=[Literal(m, lang=lang) for lang, m in messages.items()],
                bindings={})
-    _add_result(report, row, {}, dataset, Graph())
+    report.rows.append((row, {}, dataset, Graph()))
 
 
 def _add_counts(report, validated: dict) -> None:
@@ -250,8 +308,8 @@ def _run(dataset, shapes_graph, focus_graphs, inference: str, as_of: _dt.date, p
     try:
         scope = None if focus_graphs is None else _Subjects(dataset, focus_graphs)
         data = dataset if inference == "none" else union_graph(dataset)
-        return _validate(data, scope, shapes_graph, inference, prefixes, engine,
-                         None if focus_graphs is None else set(focus_graphs))
+        return _outcome(data, scope, shapes_graph, inference, prefixes, engine,
+                        None if focus_graphs is None else set(focus_graphs))
     finally:
         dataset.remove_graph(run_graph)
 
@@ -298,8 +356,14 @@ ENGINE = "compiled"
 
 def _validate(data, scope, shapes_graph, inference: str, prefixes: dict, engine: str | None = None,
               scope_graphs=None):
+    """The report graph of :func:`_outcome`."""
+    return _outcome(data, scope, shapes_graph, inference, prefixes, engine, scope_graphs).build()
+
+
+def _outcome(data, scope, shapes_graph, inference: str, prefixes: dict, engine: str | None = None,
+             scope_graphs=None) -> "_Outcome":
     """The SHACL core compiled to SPARQL on Oxigraph (pyshacl for the shapes it does not
-    compile), SHACL-SPARQL on Oxigraph; one report graph.
+    compile), SHACL-SPARQL on Oxigraph; the results, not yet a report graph.
 
     ``scope``: the nodes results may be about (those the user's files define), or None;
     ``scope_graphs``: the names of the graphs defining them (tested in SPARQL where the data is
@@ -327,9 +391,10 @@ def _validate(data, scope, shapes_graph, inference: str, prefixes: dict, engine:
         return shacl.to_store(triples, ill_typed)
 
     focus = None
+    outcome = _Outcome(core, data)
     try:
         if engine == "pyshacl":
-            report, focus = shacl.run_core(data, shapes_graph, core, scope, fast_shapes)
+            outcome.graph, focus = shacl.run_core(data, shapes_graph, core, scope, fast_shapes)
         else:
             store = data_store()
             plan = shacl_compiled.plan(core, confirm=not ill_typed)
@@ -338,31 +403,21 @@ def _validate(data, scope, shapes_graph, inference: str, prefixes: dict, engine:
             in_place = scope_graphs is not None and shacl.oxigraph_of(data) is not None
             focus = shacl_compiled.FocusGraph(store, shapes_graph, own, None if in_place else scope,
                                               scope_graphs if in_place else None)
-            results = shacl_compiled.run(store, core, plan, focus, data)
+            outcome.hits = shacl_compiled.run(store, core, plan, focus, data)
             rest = fast_shapes - set(focus.keys)
             if plan.fallback or rest:
-                report, more = shacl.run_core(data, shapes_graph, core, scope, rest, only=plan.fallback, extra=results)
+                outcome.graph, more = shacl.run_core(data, shapes_graph, core, scope, rest, only=plan.fallback,
+                                                     extra=shacl_compiled.tuples(outcome.hits, core, data))
+                outcome.hits = []
                 for shape, nodes in more.items():
                     focus.add(shape, nodes)
-            else:
-                from types import SimpleNamespace
-
-                from pyshacl.validator import Validator
-
-                report, _text = Validator.create_validation_report(SimpleNamespace(graph=core), not results, results)
         if fast:
             store = store or data_store()
-            from rdflib import URIRef
-            from rdflib.namespace import RDF
-
-            root = report.value(predicate=RDF.type, object=URIRef(SH + "ValidationReport"), any=True)
-            for row in shacl.run_sparql(store, fast, focus):
-                _add_result(report, row, prefixes, data, shapes_graph, root)
+            outcome.rows += [(row, prefixes, data, shapes_graph) for row in shacl.run_sparql(store, fast, focus)]
     finally:
         if focus is not None and not isinstance(focus, dict):
             focus.close()
-    _set_conforms(report)
-    return report
+    return outcome
 
 
 def _shapes_errors() -> tuple:
@@ -481,42 +536,68 @@ def _compact_shape(term) -> str:
 
 
 def _results(report, dataset, shapes_graph, lang: str, user_graphs: dict | None = None) -> list[Result]:
+    """The results read from a report graph (pyshacl's, when pyshacl ran)."""
     from rdflib import Namespace
     from rdflib.namespace import RDF
 
     from .locate import Locator
 
     sh = Namespace(SH)
-    locator = Locator(dataset, lang)
-    results = []
     root = report.value(predicate=RDF.type, object=sh.ValidationReport, any=True)
     nodes = set(report.objects(root, sh.result))  # not the sh:detail results nested in them
-    fields: dict = {}  # one pass over the report rather than ten lookups a result
+    by_node: dict = {}  # one pass over the report rather than ten lookups a result
     for s, p, o in report:
         if s in nodes:
-            fields.setdefault(s, {}).setdefault(p, []).append(o)
+            by_node.setdefault(s, {}).setdefault(p, []).append(o)
     one = lambda f, p: (f.get(p) or [None])[0]  # noqa: E731
-    locator.prefetch(one(f, sh.focusNode) for f in fields.values())
+    fields = [(one(f, sh.focusNode), one(f, sh.resultPath), one(f, sh.value), one(f, sh.resultSeverity),
+               f.get(sh.resultMessage, []), one(f, sh.sourceShape), one(f, sh.sourceConstraintComponent))
+              for f in (by_node.get(n, {}) for n in nodes)]
+    return _located(fields, Locator(dataset, lang), shapes_graph, lang, user_graphs)
+
+
+def _results_of(outcome: _Outcome, dataset, shapes_graph, lang: str, user_graphs: dict | None = None) -> list[Result]:
+    """The results straight from the compiled engine's hits and the result rows, as
+    :func:`_results` reads them from a report graph."""
+    from rdflib import URIRef
+
+    from .locate import Locator
+
+    fields = []  # (focus, path, value, severity, messages, shape, component)
+    severity_of, messages_of = {}, {}
+    for hit in outcome.hits:
+        shape = hit.check.shape
+        if shape not in severity_of:
+            severity_of[shape] = outcome.core.value(shape, URIRef(SH + "severity")) or URIRef(SH + "Violation")
+            messages_of[shape] = list(outcome.core.objects(shape, URIRef(SH + "message")))
+        fields.append((hit.focus, hit.check.path, hit.value, severity_of[shape], messages_of[shape], shape,
+                       URIRef(SH + hit.check.component)))
+    for row, prefixes, _data, _shapes in outcome.rows:
+        fields.append((row["focus"], row["path"], row["value"], row["severity"],
+                       [_fill(m, row["bindings"], prefixes) for m in row["messages"]], row["shape"], row["component"]))
+    return _located(fields, Locator(dataset, lang), shapes_graph, lang, user_graphs)
+
+
+def _located(fields, locator, shapes_graph, lang: str, user_graphs: dict | None) -> list[Result]:
+    """Result objects, each located in its file, sorted for reading."""
+    locator.prefetch(f[0] for f in fields)
     names: dict = {}
-    for node in nodes:
-        f = fields.get(node, {})
-        severity = str(one(f, sh.resultSeverity)).rsplit("#", 1)[-1].lower()
+    results = []
+    for focus, path, value, severity, messages_list, shape, component in fields:
+        severity = str(severity).rsplit("#", 1)[-1].lower()
         messages = {}
-        for m in sorted(f.get(sh.resultMessage, []), key=lambda m: (m.language or "", str(m))):
+        for m in sorted(messages_list, key=lambda m: (m.language or "", str(m))):
             messages.setdefault(m.language or "", str(m))
         message = messages.get(lang) or messages.get("en") or messages.get("") or next(iter(messages.values()), "")
-        focus, shape = one(f, sh.focusNode), one(f, sh.sourceShape)
-        component = _component(one(f, sh.sourceConstraintComponent))
-        where = (locator.where_used(focus, one(f, sh.value)) if component == "nctsh:UnknownTerm"
-                 else locator.where(focus))
+        component = _component(component)
+        where = locator.where_used(focus, value) if component == "nctsh:UnknownTerm" else locator.where(focus)
         if str(focus) in (user_graphs or {}):  # a result about a whole file
             where.file = user_graphs[str(focus)]
         if shape not in names:
             names[shape] = _shape_name(shapes_graph, shape)
         results.append(Result(
-            focus=focus, path=one(f, sh.resultPath), value=one(f, sh.value),
-            severity=severity if severity in SEVERITIES else "violation", message=message, messages=messages,
-            source_shape=shape, component=component, shape_name=names[shape],
+            focus=focus, path=path, value=value, severity=severity if severity in SEVERITIES else "violation",
+            message=message, messages=messages, source_shape=shape, component=component, shape_name=names[shape],
             file=where.file, line=where.line, focus_label=where.label, owner=where.owner))
     order = {s: i for i, s in enumerate(SEVERITIES)}
     results.sort(key=lambda r: (r.file or "~", r.line or 0, str(r.focus), order[r.severity], str(r.path), str(r.value),
@@ -586,7 +667,7 @@ def render_text(report: Report, lang: str = "nl") -> str:
                     else f"[ ] {words['under']} {compact(r.owner, report.prefixes)}")
             label = f'  "{r.focus_label}"' if r.focus_label else ""
             lines.append((("" if not lines else "\n") + f"{where}  {name}{label}").rstrip())
-        path = path_text(report.graph, r.path, report.prefixes)
+        path = report.path_text(r)
         lines.append(f"  {r.severity:<9}  {path + ': ' if path else ''}{r.message}")
         detail = []
         if r.value is not None and r.value != r.focus:
@@ -606,7 +687,7 @@ def render_json(report: Report) -> str:
                        "fail_on": report.fail_on,
                        "as_of": report.as_of.isoformat() if report.as_of else None, "files": report.files,
                        "counts": report.counts(),
-                       "results": [dict(r.as_dict(report.prefixes), path=path_text(report.graph, r.path, report.prefixes))
+                       "results": [dict(r.as_dict(report.prefixes), path=report.path_text(r))
                                    for r in report.results]},
                       indent=2, ensure_ascii=False)
 
