@@ -252,8 +252,12 @@ def _mtime(path: Path) -> float:
         raise NctsError(f"{path}: file not found") from None
 
 
-def fill(store, files) -> None:
-    """Load RDF files into their own named graphs; a file that does not parse is a one-line error."""
+def fill(store, files, merge_graphs: bool = False) -> None:
+    """Load RDF files into their own named graphs; a file that does not parse is a one-line error.
+
+    As :func:`ncts_graph.load.parse_into` does with rdflib: the default graph of a TriG,
+    N-Quads or JSON-LD file goes into the file's graph, its named graphs keep their names,
+    or with ``merge_graphs`` join the file's graph too (ncts validate)."""
     import pyoxigraph as ox
 
     from .load import check_input, graph_name
@@ -271,9 +275,13 @@ def fill(store, files) -> None:
         source = {"path": str(path)}
         if fmt in (ox.RdfFormat.RDF_XML, ox.RdfFormat.JSON_LD):  # checked, then parsed from the bytes checked
             source = {"input": _checked(path, "xml" if fmt == ox.RdfFormat.RDF_XML else "json-ld")}
+        base = path.resolve().as_uri()
         try:
-            store.bulk_load(**source, format=fmt, base_iri=path.resolve().as_uri(),
-                            to_graph=graph if fmt not in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG) else None)
+            if merge_graphs and fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG, ox.RdfFormat.JSON_LD):
+                store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, graph) for q in
+                                  ox.parse(**source, format=fmt, base_iri=base, rename_blank_nodes=True))
+            else:
+                store.bulk_load(**source, format=fmt, base_iri=base, to_graph=graph)
         except MemoryError as exc:
             raise NctsError(f"{path}: a single term or line is too large to parse ({exc})") from None
         except SyntaxError as exc:
