@@ -188,3 +188,21 @@ def test_a_bad_iri_in_a_named_graph_is_one_line_with_file_and_line(tmp_path, mer
     assert str(err.value) == f"{path}:4: not a valid IRI: <http://example.org/x y>"
     out = run_ncts("validate", path)
     assert out.returncode == 2 and out.stderr.strip() == f"ncts: error: {path}:4: not a valid IRI: <http://example.org/x y>"
+
+
+def test_jsonld_with_a_named_graph_is_validated_as_a_whole(tmp_path):
+    """JSON-LD names a graph with @graph and @id; its nodes count as the file's (no line: the
+    locator finds lines in Turtle-like text only, as for any JSON-LD file)."""
+    from rdflib import Dataset
+
+    from ncts_graph.validate import validate
+
+    dataset = Dataset()
+    dataset.parse(data=_trig(named_ok=False), format="trig")
+    path = tmp_path / "measures.jsonld"
+    path.write_text(dataset.serialize(format="json-ld"), encoding="utf-8")
+    assert '"@id": "https://example.org/my-research/graaf"' in path.read_text()
+    report = validate([path], lang="en")
+    assert report.validated["measures"] == 2
+    assert [(r.file, str(r.focus), r.component) for r in report.results] == [
+        (str(path), EX + "gebiedsverbod", "sh:QualifiedMinCountConstraintComponent")]
