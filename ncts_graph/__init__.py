@@ -35,11 +35,11 @@ from .errors import NctsError
 from .namespaces import PREFIXES
 
 
-def load(files=None, *, bundled: bool = True):
+def load(files=None, *, bundled: bool = True, merge_graphs: bool = False):
     """The knowledge graph as an rdflib Dataset (see :func:`ncts_graph.load.load`)."""
     from .load import load as _load
 
-    return _load(files, bundled=bundled)
+    return _load(files, bundled=bundled, merge_graphs=merge_graphs)
 
 
 def select(graph, query: str, bindings: dict | None = None, engine: str = "oxigraph") -> list[dict]:

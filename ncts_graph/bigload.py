@@ -19,7 +19,7 @@ BIG_BYTES = 16 * 2**20  # user files larger than this (together) load into Oxigr
 # their Turtle is 3.9 times smaller for the same triples. Formats rdflib parses: ~40.
 BYTES_PER_INPUT_BYTE = {".nt": 8.0, ".nq": 8.0, ".ttl": 32.0, ".trig": 32.0}
 BASE_BYTES = 350 * 2**20  # Python, rdflib, pyshacl, the bundled graph and shapes
-_OX_FORMATS = {".ttl": "TURTLE", ".nt": "N_TRIPLES"}  # one graph per file (N-Quads and TriG name their own)
+_OX_FORMATS = {".ttl": "TURTLE", ".nt": "N_TRIPLES", ".nq": "N_QUADS", ".trig": "TRIG"}
 
 
 def available_bytes() -> int | None:
@@ -81,8 +81,9 @@ def is_big(files) -> bool:
 
 def load_oxigraph(files, *, bundled: bool = True):
     """An rdflib Dataset kept in Oxigraph (oxrdflib), union default graph, one named graph per
-    file, filled by the same loader as ``ncts query`` (query.fill: one-line errors with file and
-    line, the same input checks)."""
+    file (all the graphs of a TriG or N-Quads file in it, as ``load(merge_graphs=True)``), filled
+    by the same loader as ``ncts query`` (query.fill: one-line errors with file and line, the
+    same input checks)."""
     from rdflib import Dataset
 
     from .load import bundled_files
@@ -92,5 +93,5 @@ def load_oxigraph(files, *, bundled: bool = True):
     ds = Dataset(store="Oxigraph", default_union=True)
     for prefix, iri in PREFIXES.items():
         ds.bind(prefix, iri, override=True)
-    fill(ds.store._inner, [*(bundled_files() if bundled else []), *map(Path, files)])
+    fill(ds.store._inner, [*(bundled_files() if bundled else []), *map(Path, files)], merge_graphs=True)
     return ds

@@ -46,6 +46,13 @@ class Query:
     meta: dict = field(default_factory=dict)
     params: list = field(default_factory=list)
 
+    @property
+    def base(self) -> str | None:
+        """The base IRI of the query's relative IRIs (unless it sets BASE): the file's URI for a
+        query read from a .rq file (SPARQL 1.1 Query 4.1.1.1 and RFC 3986 5.1.3: the URI the query
+        was retrieved from); None for SPARQL text, which has no base outside an endpoint."""
+        return self.path.resolve().as_uri() if self.path is not None else None
+
     def title(self, lang: str = "en") -> str:
         return self.meta.get(f"title-{lang}") or self.meta.get("title-en") or self.meta.get("title-nl") or self.name
 

@@ -2,6 +2,10 @@
 
 Named graphs keep each triple's file of origin (useful for reports and TriG exports);
 the Dataset's default graph is the union, so ``load().query(...)`` sees everything.
+A file with named graphs of its own (TriG, N-Quads, JSON-LD with ``@graph`` names) puts its
+default graph in the file's graph and keeps its graphs' names; ``merge_graphs=True`` (the
+verbs that check a user's files: validate, check, quotes) puts all of it in the file's graph,
+so the file's whole content is known by the file's name.
 """
 
 from __future__ import annotations
@@ -74,9 +78,15 @@ def parse_bundled(dataset, path: Path) -> None:
     graph.addN((term(t.subject), term(t.predicate), term(t.object), graph) for t in triples)
 
 
-def parse_into(dataset, path: Path) -> None:
-    """Parse one file into its own named graph, turning parser failures into one-line errors."""
-    from rdflib import URIRef
+_DATASET_FORMATS = ("trig", "nquads", "json-ld")  # formats that can name graphs
+
+
+def parse_into(dataset, path: Path, merge_graphs: bool = False) -> None:
+    """Parse one file into its own named graph, turning parser failures into one-line errors.
+
+    The default graph of a TriG, N-Quads or JSON-LD file goes into the file's graph, its
+    named graphs keep their names, or with ``merge_graphs`` join the file's graph too."""
+    from rdflib import Dataset, URIRef
 
     path = Path(path)
     fmt = rdf_format(path)
@@ -91,14 +101,26 @@ def parse_into(dataset, path: Path) -> None:
     if "\x00" in text:
         raise NctsError(f"{path}: binary file, not RDF")
     check_safe(path, text, fmt)
-    graph = dataset.graph(URIRef(graph_name(path)))
+    name = URIRef(graph_name(path))
+    # a format that can name graphs is parsed on its own first, so its graphs are known
+    target = Dataset() if fmt in _DATASET_FORMATS else dataset
+    graph = target.graph(name)
     try:
         with _quiet_rdflib():  # rdflib logs bad IRIs; _check_iris reports them as one error
             graph.parse(data=text, format=fmt, publicID=path.resolve().as_uri())
     except Exception as exc:  # rdflib raises many types; all mean "bad input"
-        dataset.remove_graph(graph)
+        target.remove_graph(graph)
         raise NctsError(f"{path}:{_error_line(exc)}{_one_line(exc)}") from None
-    _check_iris(graph, path, text)
+    if target is dataset:
+        _check_iris(graph, path, text)
+        return
+    graphs = [g for g in target.graphs() if len(g)]
+    for g in graphs:
+        _check_iris(g, path, text)
+    into = dataset.graph(name)
+    for g in graphs:
+        dest = into if merge_graphs or g.identifier == name else dataset.graph(g.identifier)
+        dest.addN((s, p, o, dest) for s, p, o in g)
 
 
 def check_input(path: Path) -> None:
@@ -259,15 +281,16 @@ def bundled_files() -> list[Path]:
     return [paths.ontology_file(), *paths.data_files()]
 
 
-def load(files: Iterable[Path | str] | None = None, *, bundled: bool = True):
+def load(files: Iterable[Path | str] | None = None, *, bundled: bool = True, merge_graphs: bool = False):
     """Return the knowledge graph as an rdflib ``Dataset`` (union default graph).
 
     ``bundled=True`` loads the ontology and all curated data; ``files`` are added
-    to it (or loaded alone with ``bundled=False``), each into its own named graph.
+    to it (or loaded alone with ``bundled=False``), each into its own named graph
+    (the graphs a TriG or N-Quads file names keep their names unless ``merge_graphs``).
     """
     ds = new_dataset()
     for path in files or []:  # the user's files first: a bad one is refused before the bundled parse
-        parse_into(ds, Path(path))
+        parse_into(ds, Path(path), merge_graphs)
     for path in bundled_files() if bundled else []:
         parse_bundled(ds, path)
     return ds

@@ -46,27 +46,66 @@ def has_dataset_clause(text: str) -> bool:
     return any(kind == "word" and word.upper() == "FROM" for kind, word in tokens(text))
 
 
-def check_relative_iris(text: str, where: str = "query") -> None:
-    """Refuse a relative IRI in a query that has no BASE and runs where no base IRI exists
-    (the embedded engines): RDF has only absolute IRIs, Oxigraph would report a puzzling syntax
-    error and rdflib would return the relative IRI as if it were one. On `ncts serve` the
-    endpoint's URL is the base, as the SPARQL 1.1 Protocol allows."""
+def relative_iri(text: str) -> tuple | None:
+    """(line, column, IRI) of the first IRI of the query that needs a base IRI to resolve: a
+    relative IRI (in the query, a PREFIX or a BASE) before any BASE with an absolute IRI; else None."""
     import re
 
     from .bind import tokens
 
     line, col = 1, 1
-    found = None
+    after_base = False
     for kind, token in tokens(text):
         if kind == "word" and token.upper() == "BASE":
-            return
-        if found is None and kind == "iri" and not re.match(r"<[A-Za-z][A-Za-z0-9+.-]*:", token):
-            found = (line, col, token)
+            after_base = True
+        elif kind == "iri":
+            if not re.match(r"<[A-Za-z][A-Za-z0-9+.-]*:", token):
+                return line, col, token
+            if after_base:  # an absolute BASE: every later IRI has its base
+                return None
         breaks = token.count("\n")
         line, col = (line + breaks, len(token) - token.rfind("\n")) if breaks else (line, col + len(token))
+    return None
+
+
+def check_relative_iris(text: str, where: str = "query") -> None:
+    """Refuse a relative IRI in a query that has no BASE and runs where no base IRI exists
+    (SPARQL text on the embedded engines): RDF has only absolute IRIs, Oxigraph would report a
+    puzzling syntax error and rdflib would return the relative IRI as if it were one. On `ncts
+    serve` the endpoint's URL is the base, as the SPARQL 1.1 Protocol allows; a query read from
+    a .rq file has the file's URI as its base (:attr:`ncts_graph.library.Query.base`)."""
+    found = relative_iri(text)
     if found:
         raise NctsError(f"{where}:{found[0]}:{found[1]}: relative IRI {found[2]} and no BASE: write the full IRI "
                         f"or add BASE <...> (a query run here has no base IRI to resolve it against)")
+
+
+def with_base(text: str, base: str | None) -> str:
+    """The query with ``BASE <base>`` in front when it has IRIs that need a base (a .rq file's
+    query sent to an endpoint, which would otherwise resolve them against its own URL); else as
+    it is, so a file's path is sent only when the query needs it."""
+    return f"BASE <{base}>\n{text}" if base and relative_iri(text) else text
+
+
+def absolute_bases(text: str, base: str | None) -> str:
+    """The query with each relative BASE IRI resolved against the base before it: rdflib keeps a
+    relative BASE as it is (``BASE <sub/>`` gave IRIs such as <sub/a>); Oxigraph resolves it."""
+    import re
+    from urllib.parse import urljoin
+
+    from .bind import tokens
+
+    out, current, after_base = [], base, False
+    for kind, token in tokens(text):
+        if kind == "word" and token.upper() == "BASE":
+            after_base = True
+        elif kind == "iri" and after_base:
+            after_base = False
+            if not re.match(r"<[A-Za-z][A-Za-z0-9+.-]*:", token) and current:
+                token = f"<{urljoin(current, token[1:-1])}>"
+            current = token[1:-1]
+        out.append(token)
+    return "".join(out)
 
 
 def oxigraph_options(text: str, dataset: Dataset | None) -> dict:
@@ -100,7 +139,7 @@ def rdflib_query(graph, dataset_store, text: str, dataset: Dataset | None, init_
     from .bind import tokens
 
     rdflib_sparql.SPARQL_LOAD_GRAPHS = False  # never load FROM / FROM NAMED graphs from the web
-    query = translateQuery(parseQuery(text), base, init_ns)
+    query = translateQuery(parseQuery(absolute_bases(text, base)), base, init_ns)
     main = query.algebra
     if dataset is not None:
         main["datasetClause"] = ([CompValue("DatasetClause", default=URIRef(g)) for g in dataset.default]

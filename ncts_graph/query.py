@@ -69,7 +69,7 @@ def run(q, given: dict, *, engine: str = "oxigraph", endpoint: str | None = None
     from .sparql import check_nesting
 
     check_nesting(q.text, _where(q))
-    if not endpoint:  # an endpoint resolves them against its own base
+    if not endpoint and q.base is None:  # a file's query has its base; an endpoint has its own
         from .protocol import check_relative_iris
 
         check_relative_iris(q.text, _where(q))
@@ -87,7 +87,7 @@ def run(q, given: dict, *, engine: str = "oxigraph", endpoint: str | None = None
             return _remote(q, bound, endpoint, timeout, auth, dataset)
         if engine == "rdflib":
             return _rdflib(q, bound, files, dataset)
-        return run_on_store(ox_store, q, bound, dataset=dataset)
+        return run_on_store(ox_store, q, bound, dataset=dataset, base=q.base)
     except NctsError as exc:
         from .bind import misfit
 
@@ -252,8 +252,12 @@ def _mtime(path: Path) -> float:
         raise NctsError(f"{path}: file not found") from None
 
 
-def fill(store, files) -> None:
-    """Load RDF files into their own named graphs; a file that does not parse is a one-line error."""
+def fill(store, files, merge_graphs: bool = False) -> None:
+    """Load RDF files into their own named graphs; a file that does not parse is a one-line error.
+
+    As :func:`ncts_graph.load.parse_into` does with rdflib: the default graph of a TriG,
+    N-Quads or JSON-LD file goes into the file's graph, its named graphs keep their names,
+    or with ``merge_graphs`` join the file's graph too (ncts validate)."""
     import pyoxigraph as ox
 
     from .load import check_input, graph_name
@@ -271,9 +275,13 @@ def fill(store, files) -> None:
         source = {"path": str(path)}
         if fmt in (ox.RdfFormat.RDF_XML, ox.RdfFormat.JSON_LD):  # checked, then parsed from the bytes checked
             source = {"input": _checked(path, "xml" if fmt == ox.RdfFormat.RDF_XML else "json-ld")}
+        base = path.resolve().as_uri()
         try:
-            store.bulk_load(**source, format=fmt, base_iri=path.resolve().as_uri(),
-                            to_graph=graph if fmt not in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG) else None)
+            if merge_graphs and fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG, ox.RdfFormat.JSON_LD):
+                store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, graph) for q in
+                                  ox.parse(**source, format=fmt, base_iri=base, rename_blank_nodes=True))
+            else:
+                store.bulk_load(**source, format=fmt, base_iri=base, to_graph=graph)
         except MemoryError as exc:
             raise NctsError(f"{path}: a single term or line is too large to parse ({exc})") from None
         except SyntaxError as exc:
@@ -363,7 +371,8 @@ def _rdflib(q, bound: dict, files, dataset=None) -> Result:
 
     text = bind_values(q.text, bound)
     try:
-        answer = rdflib_query(lambda: rdflib_graph(files), lambda: rdflib_dataset(files), text, dataset, PREFIXES)
+        answer = rdflib_query(lambda: rdflib_graph(files), lambda: rdflib_dataset(files), text, dataset, PREFIXES,
+                              base=q.base)
         if answer.type == "ASK":
             return Result("ask", boolean=bool(answer.askAnswer))
         if answer.type in ("CONSTRUCT", "DESCRIBE"):
@@ -406,7 +415,8 @@ def rdflib_graph(files=()):
 # --- remote endpoints -------------------------------------------------------------------
 
 def _remote(q, bound: dict, endpoint: str, timeout, auth, dataset=None) -> Result:
-    """Any SPARQL 1.1 endpoint, through SPARQLWrapper; prefixes are sent as a prologue."""
+    """Any SPARQL 1.1 endpoint, through SPARQLWrapper; prefixes are sent as a prologue, and a
+    .rq file's URI as BASE when its query has relative IRIs (resolved as on the embedded engines)."""
     import http.client
     import json
     import urllib.error
@@ -415,6 +425,7 @@ def _remote(q, bound: dict, endpoint: str, timeout, auth, dataset=None) -> Resul
     from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException, Unauthorized
 
     from .namespaces import sparql_prologue
+    from .protocol import with_base
     from .remote import check_url, failure, http_error, probe, unauthorised
     from .results import from_json
     from .sparql import bind_values, query_form, strip_comments
@@ -422,7 +433,7 @@ def _remote(q, bound: dict, endpoint: str, timeout, auth, dataset=None) -> Resul
     check_url(endpoint)
     # comments go: SPARQLWrapper guesses the query form from the text and mistakes words in
     # comments ("address", "movement") for update keywords; the form is set from our own parse
-    text = sparql_prologue() + strip_comments(bind_values(q.text, bound))
+    text = with_base(sparql_prologue() + strip_comments(bind_values(q.text, bound)), q.base)
     form = query_form(q.text)
     client = SPARQLWrapper(endpoint)
     client.setQuery(text)

@@ -103,7 +103,7 @@ def check_files(files, sources_dir: Path):
     from . import paths, terms
     from .load import graph_name, load, new_dataset
 
-    graph = load(terms.user_files(files))
+    graph = load(terms.user_files(files), merge_graphs=True)  # every graph of a TriG file is the file's
     per_file = {}
     problems = []
     for f in files:

@@ -182,7 +182,8 @@ def validate(files: Iterable[Path | str] | None = None, *, shapes: Iterable[Path
         from . import bigload
 
         bigload.check_fits(files)  # one line, before loading, rather than killed mid-way
-        dataset = bigload.load_oxigraph(files) if bigload.is_big(files) else load(files)
+        # every graph of a TriG / N-Quads file is the file's content: merged into its graph
+        dataset = bigload.load_oxigraph(files) if bigload.is_big(files) else load(files, merge_graphs=True)
     else:
         dataset = graph
     focus_graphs = {str(graph_name(f)) for f in files} if scope == "files" else None

@@ -162,7 +162,7 @@ def test_pasted_jsonld_and_trig_are_validated_like_turtle(site, syntax, tmp_path
 
     from rdflib import Graph
 
-    if syntax == "trig":  # the Turtle in TriG's default-graph block (named graphs: see the report to the lead)
+    if syntax == "trig":  # the Turtle in TriG's default-graph block (named graphs: tests/test_validate_trig.py)
         lines = BROKEN.read_text().splitlines()
         text = "\n".join([line for line in lines if line.startswith("@prefix")] + ["{"]
                          + [line for line in lines if not line.startswith(("@prefix", "#"))] + ["}", ""])

@@ -133,7 +133,8 @@ def check(fmt, fail_on, engine, report_all, files):
     from ..load import load
     from ..terms import user_files
 
-    graph = load(user_files(files))  # a bundled file given again would duplicate its blank nodes
+    # a bundled file given again would duplicate its blank nodes; a TriG file's graphs are all its own
+    graph = load(user_files(files), merge_graphs=True)
     findings = run(graph, engine=engine, files=files, everything=report_all)
     if fmt == "json":
         click.echo(json.dumps([{"check": f.check, "severity": f.severity, "message": f.message,
