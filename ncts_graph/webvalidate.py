@@ -8,6 +8,11 @@ The text is written to a private temporary folder only for as long as the valida
 runs (the validator reads files; the folder is removed in every case, also when the
 validation overruns its time limit). The validation runs in a forked child process that
 is killed at the limit, so it never touches the server's state or the bundled data.
+
+The bundled ontology and data are parsed once, in the server, on the first validation
+(:func:`bundled`), and the validator's modules imported with them: each child starts from
+a fork of that and parses the user's file into its own copy (copy-on-write), so the server's
+copy never holds a user's triples and the next validation starts from it unchanged.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import os
 import re
 import shutil
 import tempfile
+import threading
 import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
@@ -285,13 +291,33 @@ def run(settings, limits: Limits, sub: Submission, kind: str) -> dict:
     return answer
 
 
+_BUNDLED: list = []
+_BUNDLED_LOCK = threading.Lock()
+
+
+def bundled():
+    """The bundled ontology and data as an rdflib Dataset, parsed once per server process,
+    with the validator's modules imported; read only in forked children (never changed here)."""
+    with _BUNDLED_LOCK:
+        if not _BUNDLED:
+            import pyshacl  # noqa: F401  imported once here, not in every validation's child
+
+            from . import shacl, shacl_compiled, terms, validate  # noqa: F401
+            from .load import load
+
+            _BUNDLED.append(load())
+        return _BUNDLED[0]
+
+
 def _fork(settings, limits: Limits, folder: str, sub: Submission, kind: str) -> dict:
     from . import child
+
+    base = bundled()  # before the fork: the child inherits it parsed
 
     def work() -> bytes:  # in the child: validate, one JSON answer
         try:
             os.chdir(folder)  # the report names the file as the user does: "measure.ttl:12"
-            answer = _child(sub.name, sub.lang, kind)
+            answer = _child(sub.name, sub.lang, kind, base)
         except BaseException as exc:
             answer = {"error": f"{sub.name}: " + (" ".join(str(exc).split()) or type(exc).__name__)}
         return json.dumps(answer, ensure_ascii=False).encode()
@@ -307,9 +333,10 @@ def _fork(settings, limits: Limits, folder: str, sub: Submission, kind: str) -> 
         raise Refusal(500, "the validation process ended without an answer") from None
 
 
-def _child(name: str, lang: str, kind: str) -> dict:
-    """In the child, in the temporary folder: the same calls as ``ncts validate NAME``."""
-    answer = _validate(name, lang, kind)
+def _child(name: str, lang: str, kind: str, base=None) -> dict:
+    """In the child, in the temporary folder: the same calls as ``ncts validate NAME``, on
+    ``base`` (the child's copy of the bundled dataset) when given."""
+    answer = _validate(name, lang, kind, base)
     return json.loads(_private(json.dumps(answer, ensure_ascii=False), os.getcwd()))
 
 
@@ -320,11 +347,17 @@ def _private(text: str, folder: str) -> str:
     return text.replace(json.dumps(uri)[1:-1], "file:///").replace(json.dumps(folder + "/")[1:-1], "")
 
 
-def _validate(name: str, lang: str, kind: str) -> dict:
+def _validate(name: str, lang: str, kind: str, base=None) -> dict:
+    from . import bigload
+    from .load import parse_into
     from .validate import render_json, render_text, render_ttl, summary, validate
 
     try:
-        report = validate([name], lang=lang)
+        if base is None or bigload.is_big([Path(name)]):  # a large file goes the CLI's way (Oxigraph)
+            report = validate([name], lang=lang)
+        else:  # as load([name]) would: the file into its own named graph, with the bundled graph
+            parse_into(base, Path(name))
+            report = validate([name], lang=lang, graph=base)
     except NctsError as err:
         return {"error": str(err)}
     if kind == "ttl":

@@ -118,6 +118,35 @@ def test_text_report_is_the_cli_report(site, path, lang):
     assert expected.stdout.splitlines()[-1].endswith("(fail-on: violation)") and expected.returncode == (path != FIXED)
 
 
+def test_a_validation_never_sees_an_earlier_upload(site, tmp_path):
+    """Each validation starts from the server's parsed bundled graph (webvalidate.bundled): an
+    earlier upload's triples must not be in it. The first upload gives the measure a second
+    Dutch label; were it kept, the second (the plain file) would break sh:uniqueLang."""
+    port = site[0]
+    other = FIXED.read_text().replace('"Gebiedsverbod (eigen analyse)"@nl', '"Ander gebiedsverbod"@nl')
+    assert other != FIXED.read_text()
+    first = post_raw(port, other.encode(), query=f"?name={FIXED.name}&lang=en")
+    assert first[0] == 200 and first[2].decode().rstrip().endswith(": conforms (fail-on: violation)")
+    (tmp_path / FIXED.name).write_text(other + "\n" + FIXED.read_text())
+    both = cli(tmp_path / FIXED.name, "--lang", "en")  # what a leak would look like: two Dutch labels
+    assert both.returncode == 1 and "does not conform" in both.stdout
+    for fmt in ("text", "json", "ttl"):
+        status, _, body = post_raw(port, FIXED.read_bytes(), query=f"?name={FIXED.name}&lang=en&format={fmt}")
+        expected = cli(FIXED, "--lang", "en", *(("--format", fmt) if fmt != "text" else ())).stdout
+        assert status == 200
+        if fmt == "text":
+            assert body.decode().rstrip("\n") == expected.rstrip("\n")
+        elif fmt == "json":
+            ours = json.loads(body)
+            ours.pop("summary")
+            assert ours == json.loads(expected) and ours["conforms"] is True
+        else:
+            from rdflib import Graph
+            from rdflib.compare import isomorphic
+
+            assert isomorphic(Graph().parse(data=body.decode(), format="turtle"), Graph().parse(data=expected, format="turtle"))
+
+
 def test_turtle_and_json_are_the_cli_formats(site):
     from rdflib import Graph
     from rdflib.compare import isomorphic
