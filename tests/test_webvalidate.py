@@ -99,7 +99,7 @@ def test_the_page_is_a_plain_form_with_the_nav_bar(site):
     assert status == 200 and headers["content-type"].startswith("text/html")
     assert 'method="post" action="/validate" enctype="multipart/form-data"' in page
     for href in ("/", "/browse", "/sources", "/validate"):
-        assert f'href="{href}"' in page
+        assert f'href="{href}?lang=nl"' in page
     assert "<script" not in page and "script-src" not in headers["content-security-policy"]  # works without JS
     assert 'lang="nl"' in page and "Valideren" in page and f"{LIMIT} bytes" in page
     english = request(port, "/validate?lang=en")[2].decode()
@@ -318,8 +318,9 @@ def test_validate_in_the_browser(site):
         browser = launch(p)
         try:
             page, blocked, errors = offline_page(browser)
-            page.goto(f"http://127.0.0.1:{port}/validate")
-            assert page.locator("header nav a").all_inner_texts() == ["Bevragen", "Bladeren", "Bronnen", "Valideren"]
+            page.goto(f"http://127.0.0.1:{port}/validate?lang=nl")
+            assert page.locator("header nav.main-nav a").all_inner_texts() == [
+                "Bevragen", "Bladeren", "Ontologie", "Zoeken", "Bronnen", "Valideren"]
             page.get_by_label("Definitie").fill(BROKEN.read_text())
             page.get_by_role("button", name="Valideren", exact=True).click()
             summary = page.locator("#summary")
