@@ -1284,10 +1284,13 @@ def _write(path: Path, data: bytes) -> None:
 
 
 def _home() -> str:
-    return ('<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" '
-            'content="width=device-width, initial-scale=1"><title>ncts-graph</title>'
-            f'<style>{frame.css()}</style></head><body class="pages"><main id="main"><h1>ncts-graph</h1><ul>'
+    """The static site's index.html: its two languages, in the frame (nav links into the English pages)."""
+    body = ('<main id="main"><h1>ncts-graph</h1><ul>'
             '<li><a href="nl/browse.html" hreflang="nl" lang="nl">Nederlands: bladeren</a></li>'
             '<li><a href="en/browse.html" hreflang="en">English: browse</a></li>'
             '<li><a href="nl/def.html" hreflang="nl" lang="nl">Ontologie</a></li>'
-            '<li><a href="en/def.html" hreflang="en">Ontology</a></li></ul></main></body></html>\n')
+            '<li><a href="en/def.html" hreflang="en">Ontology</a></li></ul></main>')
+    nav = lambda key, lang: f"{lang}/{frame.STATIC[key]}.html" if key in frame.STATIC else None  # noqa: E731
+    return frame.page("Start", body, "en", None, kind="pages", href=nav, home="en/browse.html",
+                      switch={code: f"{code}/browse.html" for code in LANGS},
+                      meta=f'<meta http-equiv="Content-Security-Policy" content="{CSP_META}">') + "\n"
