@@ -143,9 +143,11 @@ def post_validate(port: int, data: bytes) -> tuple[int, float, bytes]:
     return status, time.perf_counter() - start_time, body
 
 
-def run_validate(label: str, port: int, posts: int) -> None:
-    """The median of ``posts`` validations, one at a time, on a warmed server (two posts first)."""
+def run_validate(label: str, port: int, pid: int, posts: int) -> None:
+    """The median of ``posts`` validations, one at a time, on a warmed server (two posts first),
+    and the server's RSS before the first post and after the last."""
     data = VALIDATE_FILE.read_bytes()
+    before = rss_kib(pid)
     for _ in range(2):
         post_validate(port, data)
     runs = [post_validate(port, data) for _ in range(posts)]
@@ -153,7 +155,7 @@ def run_validate(label: str, port: int, posts: int) -> None:
     ok = all(status == 200 and body.rstrip().endswith(b": conforms (fail-on: violation)") for status, _, body in runs)
     print(f"{label:>9}  POST /validate {VALIDATE_FILE.name} x {posts}, one at a time: median "
           f"{statistics.median(times) * 1000:7.1f} ms  min {times[0] * 1000:7.1f} ms  max {times[-1] * 1000:7.1f} ms  "
-          f"reports ok: {ok}", flush=True)
+          f"reports ok: {ok}; RSS {before / 1024:.1f} -> {rss_kib(pid) / 1024:.1f} MiB", flush=True)
 
 
 def run_levels(label: str, port: int, pid: int, paths: list[str], requests: int, levels: list[int]) -> None:
@@ -177,7 +179,7 @@ def measure(label: str, tree: Path, paths: list[str], requests: int, levels: lis
         if paths:
             run_levels(label, port, process.pid, paths, requests, levels)
         if posts:
-            run_validate(label, port, posts)
+            run_validate(label, port, process.pid, posts)
     finally:
         process.terminate()
         process.wait(timeout=10)
