@@ -83,7 +83,6 @@ TERM_LABELS = {
 
 #: user-facing text of the pages, (nl, en)
 TEXT = {
-    "browse": ("Bladeren", "Browse"), "ontology": ("Ontologie", "Ontology"), "search": ("Zoeken", "Search"),
     "index": ("Alle bronnen A-Z", "All resources A-Z"),
     "search_label": ("Zoek in de labels (Nederlands en Engels)", "Search the labels (Dutch and English)"),
     "labels": ("Labels en definities", "Labels and definitions"),
@@ -144,7 +143,8 @@ TEXT = {
 
 
 def t(key: str, lang: str) -> str:
-    return TEXT[key][LANGS.index(lang)]
+    """A word of the pages, or of the frame they share with the other pages (browse, search, ...)."""
+    return TEXT[key][LANGS.index(lang)] if key in TEXT else frame.word(key, lang)
 
 
 def esc(text) -> str:
