@@ -10,6 +10,9 @@ are measured on `ncts serve` only. ``--baseline REV`` measures a git revision's 
     .venv/bin/python benchmarks/serve_load.py                                  # light query + a resource page, 1/4/16 clients
     .venv/bin/python benchmarks/serve_load.py --url /measure/meldplicht --url /sparql?query=...
     .venv/bin/python benchmarks/serve_load.py --baseline main                  # and main, for before/after
+
+It also times POST /validate (``--validate N``, default 10; 0 skips it): the median of N posts, one at
+a time, of examples/measures/valid/gebiedsverbod.ttl after two warm-up posts, with the report checked.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 QUERY = "PREFIX ncts: <https://w3id.org/ncts-graph/def#> SELECT ?m WHERE { ?m a ncts:Measure } LIMIT 10"
 PREFIXED_NOTE = "the prefix is declared, so Oxigraph runs the same text"
 RESOURCE_PAGE = "/measure/uitreisverbod?lang=en"  # a resource page (pages.py): ncts serve only, Oxigraph has none
+VALIDATE_FILE = ROOT / "examples" / "measures" / "valid" / "gebiedsverbod.ttl"
 
 
 def free_port() -> int:
@@ -124,6 +128,36 @@ def hammer(port: int, path: str, requests: int, concurrency: int) -> dict:
             "p99": times[max(int(len(times) * 0.99) - 1, 0)] * 1000, "statuses": statuses}
 
 
+def post_validate(port: int, data: bytes) -> tuple[int, float, bytes]:
+    """One raw POST /validate of a Turtle file, asking for the text report."""
+    start_time = time.perf_counter()
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    try:
+        conn.request("POST", "/validate?name=gebiedsverbod.ttl&lang=en", body=data,
+                     headers={"Content-Type": "text/turtle", "Accept": "text/plain"})
+        response = conn.getresponse()
+        body = response.read()
+        status = response.status
+    finally:
+        conn.close()
+    return status, time.perf_counter() - start_time, body
+
+
+def run_validate(label: str, port: int, pid: int, posts: int) -> None:
+    """The median of ``posts`` validations, one at a time, on a warmed server (two posts first),
+    and the server's RSS before the first post and after the last."""
+    data = VALIDATE_FILE.read_bytes()
+    before = rss_kib(pid)
+    for _ in range(2):
+        post_validate(port, data)
+    runs = [post_validate(port, data) for _ in range(posts)]
+    times = sorted(t for _, t, _ in runs)
+    ok = all(status == 200 and body.rstrip().endswith(b": conforms (fail-on: violation)") for status, _, body in runs)
+    print(f"{label:>9}  POST /validate {VALIDATE_FILE.name} x {posts}, one at a time: median "
+          f"{statistics.median(times) * 1000:7.1f} ms  min {times[0] * 1000:7.1f} ms  max {times[-1] * 1000:7.1f} ms  "
+          f"reports ok: {ok}; RSS {before / 1024:.1f} -> {rss_kib(pid) / 1024:.1f} MiB", flush=True)
+
+
 def run_levels(label: str, port: int, pid: int, paths: list[str], requests: int, levels: list[int]) -> None:
     hammer(port, paths[0], 50, 4)  # warm-up
     before = rss_kib(pid)
@@ -138,11 +172,14 @@ def run_levels(label: str, port: int, pid: int, paths: list[str], requests: int,
           f"child processes left: {len(children(pid))}", flush=True)
 
 
-def measure(label: str, tree: Path, paths: list[str], requests: int, levels: list[int]) -> None:
+def measure(label: str, tree: Path, paths: list[str], requests: int, levels: list[int], posts: int = 0) -> None:
     port = free_port()
     process = start(tree, port)
     try:
-        run_levels(label, port, process.pid, paths, requests, levels)
+        if paths:
+            run_levels(label, port, process.pid, paths, requests, levels)
+        if posts:
+            run_validate(label, port, process.pid, posts)
     finally:
         process.terminate()
         process.wait(timeout=10)
@@ -188,6 +225,9 @@ def main() -> None:
                              "the resource page of a measure")
     parser.add_argument("--baseline", metavar="REV", help="also measure this git revision (same run, same machine)")
     parser.add_argument("--no-oxigraph", action="store_true", help="skip the Oxigraph server")
+    parser.add_argument("--validate", type=int, default=10, metavar="N",
+                        help="POST /validate N times (median; 0 skips it)")
+    parser.add_argument("--validate-only", action="store_true", help="only the /validate posts (no load, no Oxigraph)")
     args = parser.parse_args()
     paths = args.url or ["/sparql?" + urllib.parse.urlencode({"query": QUERY}), RESOURCE_PAGE]
     print(f"load on 127.0.0.1, {os.cpu_count()} CPUs; light query: {QUERY!r}"
@@ -196,9 +236,10 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix="ncts-baseline-") as tmp:
             archive = subprocess.run(["git", "-C", str(ROOT), "archive", args.baseline], check=True, capture_output=True)
             subprocess.run(["tar", "-x", "-C", tmp], input=archive.stdout, check=True)
-            measure(args.baseline[:9], Path(tmp), paths, args.requests, args.concurrency)
-    measure("ncts", ROOT, paths, args.requests, args.concurrency)
-    if not args.no_oxigraph:
+            measure(args.baseline[:9], Path(tmp), [] if args.validate_only else paths, args.requests,
+                    args.concurrency, args.validate)
+    measure("ncts", ROOT, [] if args.validate_only else paths, args.requests, args.concurrency, args.validate)
+    if not args.no_oxigraph and not args.validate_only:
         measure_oxigraph(paths, args.requests, args.concurrency)
 
 

@@ -27,7 +27,9 @@ import urllib.parse
 from collections import defaultdict
 from pathlib import Path
 
+from . import frame
 from .errors import NctsError
+from .frame import choose_lang
 from .namespaces import BASE, NCTS, PREFIXES, compact
 from .protocol import weighted
 
@@ -81,12 +83,9 @@ TERM_LABELS = {
 
 #: user-facing text of the pages, (nl, en)
 TEXT = {
-    "skip": ("Naar de inhoud", "Skip to content"), "main_nav": ("Hoofdmenu", "Main menu"),
-    "browse": ("Bladeren", "Browse"), "ontology": ("Ontologie", "Ontology"),
-    "query": ("Vragen stellen (SPARQL)", "Ask questions (SPARQL)"), "search": ("Zoeken", "Search"),
     "index": ("Alle bronnen A-Z", "All resources A-Z"),
     "search_label": ("Zoek in de labels (Nederlands en Engels)", "Search the labels (Dutch and English)"),
-    "language": ("Taal", "Language"), "labels": ("Labels en definities", "Labels and definitions"),
+    "labels": ("Labels en definities", "Labels and definitions"),
     "outgoing": ("Eigenschappen en verwijzingen", "Properties and links"),
     "incoming": ("Verwijzingen naar deze bron", "Links to this resource"),
     "property": ("Eigenschap", "Property"), "value": ("Waarde", "Value"), "from": ("Van", "From"),
@@ -144,7 +143,8 @@ TEXT = {
 
 
 def t(key: str, lang: str) -> str:
-    return TEXT[key][LANGS.index(lang)]
+    """A word of the pages, or of the frame they share with the other pages (browse, search, ...)."""
+    return TEXT[key][LANGS.index(lang)] if key in TEXT else frame.word(key, lang)
 
 
 def esc(text) -> str:
@@ -432,6 +432,12 @@ class Links:
             return "/" + urllib.parse.quote(key) + f"?lang={lang}" + frag
         return self._rel(f"{lang}/{key}.html") + frag
 
+    def nav(self, key: str, lang: str) -> str | None:
+        """The nav bar's link to ``key`` (frame.NAV); None in the static site for a server's page."""
+        if not self.static:
+            return frame.server_href(key, lang)
+        return self.page(frame.STATIC[key], lang) if key in frame.STATIC else None
+
     def data(self, key: str, suffix: str) -> str:
         return "/" + urllib.parse.quote(key) + suffix if not self.static else self._rel(key + suffix)
 
@@ -453,48 +459,6 @@ def web_link(text: str) -> bool:
 
 # --- HTML building blocks ----------------------------------------------------------------------
 
-CSS = """
-:root{--fg:#1b1b1b;--muted:#4a4a4a;--link:#0b4f9c;--bg:#fff;--line:#c8c8c8;--cur-bg:#fff1c2;--cur-fg:#5a3d00;--src-bg:#e3f1e3;--src-fg:#1d4d1d}
-*{box-sizing:border-box}
-body{margin:0;font:16px/1.5 system-ui,sans-serif;color:var(--fg);background:var(--bg)}
-a{color:var(--link);text-decoration:underline}
-a:focus,button:focus,input:focus{outline:3px solid #f2a900;outline-offset:2px}
-.skip{position:absolute;left:-999px;top:0;background:#fff;padding:.5em}
-.skip:focus{left:.5em}
-header{display:flex;flex-wrap:wrap;gap:1em;align-items:center;padding:.6em 1.2em;border-bottom:1px solid var(--line)}
-header ul{list-style:none;margin:0;padding:0;display:flex;gap:1em}
-.brand{font-weight:700;margin:0}
-main{max-width:70em;padding:1em 1.2em}
-h1{font-size:1.6em;margin:.3em 0}
-h2{font-size:1.25em;margin-top:1.6em}
-table{border-collapse:collapse;width:100%;margin:.5em 0}
-th,td{text-align:left;vertical-align:top;padding:.35em .5em;border-top:1px solid var(--line)}
-th{font-weight:600}
-th[scope=row]{width:16em}
-td ul,dd ul{margin:0;padding-left:1.1em}
-caption{text-align:left;font-weight:600;padding:.3em 0}
-.iri,.muted{color:var(--muted);font-size:.9em;word-break:break-all}
-code{font-size:.92em}
-.badge{display:inline-block;font-size:.78em;font-weight:600;padding:0 .4em;border-radius:.3em;margin-left:.3em;border:1px solid}
-.cur{background:var(--cur-bg);color:var(--cur-fg);border-color:#b58a00}
-.src{background:var(--src-bg);color:var(--src-fg);border-color:#4d8a4d}
-.cur-text{background:var(--cur-bg);color:var(--cur-fg);border-bottom:2px solid #b58a00}
-.curator-box{background:var(--cur-bg);color:var(--cur-fg);border-left:5px solid #b58a00;padding:.5em 1em;margin:.8em 0}
-blockquote{margin:.4em 0;padding:.3em 1em;border-left:4px solid #4d8a4d;background:#f4faf4}
-.quote{margin:1em 0}
-.cite p{background:#f5f5f5;padding:.6em 1em;margin:.4em 0}
-dl.nested{margin:0}
-dl.nested dt{font-weight:600;display:inline}
-dl.nested dd{display:inline;margin:0 .8em 0 .3em}
-form.search{display:flex;gap:.4em;align-items:center}
-input[type=search]{padding:.3em;font-size:1em;min-width:14em}
-button{padding:.3em .8em;font-size:1em}
-ul.tree ul{border-left:1px dotted var(--line);margin-left:.4em}
-[aria-current]{font-weight:700;text-decoration:none}
-.crumbs ol{list-style:none;margin:.3em 0;padding:0;display:flex;flex-wrap:wrap}
-.crumbs li+li:before{content:"›";padding:0 .4em}
-footer{border-top:1px solid var(--line);padding:.6em 1.2em;color:var(--muted);font-size:.9em}
-"""
 CSP_META = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; base-uri 'none'"
 CSP = CSP_META + "; frame-ancestors 'none'"  # no script at all, on the server and in the static site
 
@@ -536,17 +500,9 @@ def lit_html(lit: Lit) -> str:
 
 
 def page_html(title: str, body: str, links: Links, key: str, alternates: bool = False, query: str = "") -> str:
+    """A page in the frame (frame.py): the search form in its header on the server, the
+    alternate forms of the resource and its page in the other language in its head."""
     lang = links.lang
-    nav = [(t("browse", lang), links.page("browse")), (t("ontology", lang), links.page("def")),
-           (t("index" if links.static else "search", lang), links.page("search"))]
-    if not links.static:
-        nav.append((t("query", lang), "/"))
-    current, chosen = ' aria-current="page"', ' aria-current="true"'
-    items = "".join(f'<li><a href="{esc(h)}"{current if k == key else ""}>{esc(n)}</a></li>'
-                    for (n, h), k in zip(nav, ("browse", "def", "search", "")))
-    langs = "".join(f'<li><a href="{esc(links.page(key, other))}" hreflang="{other}" lang="{other}"'
-                    f'{chosen if other == lang else ""}>{"Nederlands" if other == "nl" else "English"}</a></li>'
-                    for other in LANGS)
     search = "" if links.static else (
         f'<form class="search" role="search" action="/search" method="get"><label for="q">{esc(t("search_label", lang))}</label>'
         f'<input id="q" name="q" type="search" maxlength="{MAX_SEARCH}" value="{esc(query[:MAX_SEARCH])}"><input type="hidden" name="lang" value="{lang}">'
@@ -555,16 +511,16 @@ def page_html(title: str, body: str, links: Links, key: str, alternates: bool = 
         if alternates else ""
     alt += "".join(f'<link rel="alternate" hreflang="{other}" href="{esc(links.page(key, other))}">'
                    for other in LANGS if other != lang)
-    return (f'<!doctype html>\n<html lang="{lang}"><head><meta charset="utf-8">'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f'<meta http-equiv="Content-Security-Policy" content="{CSP_META}">'
-            f'<title>{esc(title)} · ncts-graph</title><style>{CSS}</style>{alt}</head><body>'
-            f'<a class="skip" href="#main">{esc(t("skip", lang))}</a>'
-            f'<header><p class="brand"><a href="{esc(links.page("browse"))}">ncts-graph</a></p>'
-            f'<nav aria-label="{esc(t("main_nav", lang))}"><ul>{items}</ul></nav>{search}'
-            f'<nav aria-label="{esc(t("language", lang))}"><ul>{langs}</ul></nav></header>'
-            f'<main id="main">{body}</main><footer><p>{badge("curator", lang)} {esc(t("curator_title", lang))}. '
-            f'{badge("stated", lang)} {esc(t("stated_title", lang))}.</p><p>{esc(t("licence", lang))}</p></footer></body></html>\n')
+    footer = (f'<footer><p>{badge("curator", lang)} {esc(t("curator_title", lang))}. '
+              f'{badge("stated", lang)} {esc(t("stated_title", lang))}.</p><p>{esc(t("licence", lang))}</p></footer>')
+    return frame.page(title, f'<main id="main">{body}</main>{footer}', lang, NAV_KEYS.get(key), kind="pages",
+                      switch={other: links.page(key, other) for other in LANGS}, href=links.nav,
+                      home=links.page("browse") if links.static else "/",
+                      meta=f'<meta http-equiv="Content-Security-Policy" content="{CSP_META}">', links=alt,
+                      extra=search) + "\n"
+
+
+NAV_KEYS = {"browse": "browse", "def": "ontology", "search": "search"}  # page key -> the nav bar's entry
 
 
 class Renderer:
@@ -1218,14 +1174,6 @@ def data_of(ix: Index, key: str, suffix: str) -> bytes | None:
 
 # --- HTTP: what ncts serve answers -------------------------------------------------------------------
 
-def choose_lang(params: dict, accept_language: str | None) -> str:
-    """?lang= first, then the best of nl/en in Accept-Language, else Dutch (the sources' language)."""
-    lang = (params.get("lang") or [None])[0]
-    if lang in LANGS:
-        return lang
-    return next((tag.split("-")[0] for _, _, tag in weighted(accept_language) if tag.split("-")[0] in LANGS), "nl")
-
-
 def choose_format(accept: str | None) -> str:
     """'html' or an RDF suffix, from the Accept header (q-values honoured; HTML when in doubt)."""
     return next((ACCEPT[media] for _, _, media in weighted(accept) if media in ACCEPT), "html")
@@ -1336,10 +1284,13 @@ def _write(path: Path, data: bytes) -> None:
 
 
 def _home() -> str:
-    return ('<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" '
-            'content="width=device-width, initial-scale=1"><title>ncts-graph</title>'
-            f'<style>{CSS}</style></head><body><main id="main"><h1>ncts-graph</h1><ul>'
+    """The static site's index.html: its two languages, in the frame (nav links into the English pages)."""
+    body = ('<main id="main"><h1>ncts-graph</h1><ul>'
             '<li><a href="nl/browse.html" hreflang="nl" lang="nl">Nederlands: bladeren</a></li>'
             '<li><a href="en/browse.html" hreflang="en">English: browse</a></li>'
             '<li><a href="nl/def.html" hreflang="nl" lang="nl">Ontologie</a></li>'
-            '<li><a href="en/def.html" hreflang="en">Ontology</a></li></ul></main></body></html>\n')
+            '<li><a href="en/def.html" hreflang="en">Ontology</a></li></ul></main>')
+    nav = lambda key, lang: f"{lang}/{frame.STATIC[key]}.html" if key in frame.STATIC else None  # noqa: E731
+    return frame.page("Start", body, "en", None, kind="pages", href=nav, home="en/browse.html",
+                      switch={code: f"{code}/browse.html" for code in LANGS},
+                      meta=f'<meta http-equiv="Content-Security-Policy" content="{CSP_META}">') + "\n"

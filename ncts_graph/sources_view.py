@@ -27,8 +27,8 @@ TEXT = {
            "passages": "geciteerde fragmenten", "publisher": "Uitgever", "date": "Datum", "file": "Tekstbestand",
            "attribution": "Naamsvermelding", "licence": "Licentie",
            "no_licence": "niet vermeld in de README van de bronnen; geciteerd met bronvermelding",
-           "all": "Alle bronnen", "query": "Vraag stellen", "cited_by": "geciteerd door", "here": "link naar dit fragment",
-           "left_out": "Niet getoond (anker klopt niet met de bron):", "other": "English",
+           "cited_by": "geciteerd door", "here": "link naar dit fragment",
+           "left_out": "Niet getoond (anker klopt niet met de bron):",
            "how": "Gemarkeerd: een geciteerd fragment (overlappende fragmenten donkerder). Na elk fragment staan de "
                   "bronnen die het citeren. Posities tellen tekens van het tekstbestand zoals opgeslagen "
                   "(oa:TextPositionSelector)."},
@@ -37,20 +37,12 @@ TEXT = {
            "passages": "quoted passages", "publisher": "Publisher", "date": "Date", "file": "Text file",
            "attribution": "Attribution", "licence": "Licence",
            "no_licence": "not stated in the sources' README; quoted with attribution",
-           "all": "All sources", "query": "Ask a question", "cited_by": "cited by", "here": "link to this passage",
-           "left_out": "Not shown (anchor does not fit the source):", "other": "Nederlands",
+           "cited_by": "cited by", "here": "link to this passage",
+           "left_out": "Not shown (anchor does not fit the source):",
            "how": "Highlighted: a quoted passage (overlapping passages darker). After each passage come the "
                   "resources that cite it. Positions count characters of the text file as stored "
                   "(oa:TextPositionSelector)."},
 }
-STYLE = """body{font:16px/1.5 system-ui,sans-serif;margin:0 auto;max-width:60rem;padding:1rem 1.5rem;color:#1a1a1a}
-nav{display:flex;gap:1rem;margin-bottom:1rem}a{color:#0b57a4}
-.text{white-space:pre-wrap;font:15px/1.6 Georgia,serif;border-top:1px solid #ccc;padding-top:1rem}
-mark.q{background:#fff1a8;color:inherit;padding:0}mark.q mark.q{background:#ffd966}mark.q mark.q mark.q{background:#f4b942}
-mark.q{scroll-margin-top:5rem}mark.q:target{outline:3px solid #d55e00;outline-offset:1px}
-sup.cites{font:12px/1 system-ui,sans-serif;margin:0 .2em}sup.cites a{text-decoration:none}
-.meta{color:#555}dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}dt{font-weight:600}
-li{margin-bottom:1rem}"""
 
 
 def _rows(store, name: str) -> list[SimpleNamespace]:
@@ -135,12 +127,10 @@ def render_text(text: str, spans: list[dict], names: dict, lang: str) -> str:
 
 
 def _page(title: str, body: str, lang: str, path: str) -> bytes:
-    other = "en" if lang == "nl" else "nl"
-    nav = (f'<nav><a href="/">{TEXT[lang]["query"]}</a><a href="/sources?lang={lang}">{TEXT[lang]["all"]}</a>'
-           f'<a href="{html.escape(path)}?lang={other}" hreflang="{other}">{TEXT[lang]["other"]}</a></nav>')
-    return (f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{html.escape(title)} · ncts-graph</title>'
-            f"<style>{STYLE}</style></head><body>{nav}<main>{body}</main></body></html>").encode()
+    from . import frame
+
+    return frame.page(title, f'<main id="main">{body}</main>', lang, "sources", kind="sources",
+                      switch={code: f"{path}?lang={code}" for code in frame.LANGS}).encode()
 
 
 def index_page(store, sources_dir: Path, lang: str = "nl") -> bytes:

@@ -8,6 +8,11 @@ The text is written to a private temporary folder only for as long as the valida
 runs (the validator reads files; the folder is removed in every case, also when the
 validation overruns its time limit). The validation runs in a forked child process that
 is killed at the limit, so it never touches the server's state or the bundled data.
+
+The bundled ontology and data are parsed once, in the server, on the first validation
+(:func:`bundled`), and the validator's modules imported with them: each child starts from
+a fork of that and parses the user's file into its own copy (copy-on-write), so the server's
+copy never holds a user's triples and the next validation starts from it unchanged.
 """
 
 from __future__ import annotations
@@ -18,10 +23,12 @@ import os
 import re
 import shutil
 import tempfile
+import threading
 import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import frame
 from .errors import NctsError
 from .protocol import weighted
 
@@ -60,28 +67,25 @@ class Limits:
 
 
 WORDS = {
-    "nl": {"title": "Een maatregeldefinitie valideren", "nav": ("Bevragen", "Bladeren", "Bronnen", "Valideren"),
+    "nl": {"title": "Een maatregeldefinitie valideren",
            "intro": "Plak een definitie (Turtle, JSON-LD, TriG) of upload een bestand. Ze wordt samen met de "
                     "meegeleverde ontologie en data tegen de SHACL-shapes gecontroleerd, met hetzelfde rapport als "
                     "<code>ncts validate</code>. Niets wordt bewaard.",
            "text": "Definitie", "syntax": "Formaat van de geplakte tekst",
            "file": "Of upload een bestand (gaat voor de geplakte tekst)", "submit": "Valideren",
            "limits": "Hoogstens {bytes} bytes; een validatie stopt na {seconds} s.",
-           "report": "Rapport", "source": "Ingediende tekst", "error": "Fout", "lang": "Taal",
+           "report": "Rapport", "source": "Ingediende tekst", "error": "Fout",
            "at": "regel"},
-    "en": {"title": "Validate a measure definition", "nav": ("Query", "Browse", "Sources", "Validate"),
+    "en": {"title": "Validate a measure definition",
            "intro": "Paste a definition (Turtle, JSON-LD, TriG) or upload a file. It is checked against the SHACL "
                     "shapes together with the bundled ontology and data, with the same report as "
                     "<code>ncts validate</code>. Nothing is stored.",
            "text": "Definition", "syntax": "Format of the pasted text",
            "file": "Or upload a file (takes precedence over the pasted text)", "submit": "Validate",
            "limits": "At most {bytes} bytes; a validation stops after {seconds} s.",
-           "report": "Report", "source": "Submitted text", "error": "Error", "lang": "Language",
+           "report": "Report", "source": "Submitted text", "error": "Error",
            "at": "line"},
 }
-
-
-LANGUAGES = {"nl": "Nederlands", "en": "English"}  # each named in itself, for the switch
 
 
 class Refusal(Exception):
@@ -104,8 +108,7 @@ class Submission:
 def get(handler) -> None:
     """GET /validate: the empty form (?lang=en for English)."""
     params = urllib.parse.parse_qs(urllib.parse.urlsplit(handler.path).query)
-    lang = params.get("lang", ["nl"])[0]
-    lang = lang if lang in WORDS else "nl"
+    lang = frame.choose_lang(params, handler.headers.get("Accept-Language"))
     _send(handler, 200, "html", page(lang, _limits(handler)))
 
 
@@ -285,13 +288,33 @@ def run(settings, limits: Limits, sub: Submission, kind: str) -> dict:
     return answer
 
 
+_BUNDLED: list = []
+_BUNDLED_LOCK = threading.Lock()
+
+
+def bundled():
+    """The bundled ontology and data as an rdflib Dataset, parsed once per server process,
+    with the validator's modules imported; read only in forked children (never changed here)."""
+    with _BUNDLED_LOCK:
+        if not _BUNDLED:
+            import pyshacl  # noqa: F401  imported once here, not in every validation's child
+
+            from . import shacl, shacl_compiled, terms, validate  # noqa: F401
+            from .load import load
+
+            _BUNDLED.append(load())
+        return _BUNDLED[0]
+
+
 def _fork(settings, limits: Limits, folder: str, sub: Submission, kind: str) -> dict:
     from . import child
+
+    base = bundled()  # before the fork: the child inherits it parsed
 
     def work() -> bytes:  # in the child: validate, one JSON answer
         try:
             os.chdir(folder)  # the report names the file as the user does: "measure.ttl:12"
-            answer = _child(sub.name, sub.lang, kind)
+            answer = _child(sub.name, sub.lang, kind, base)
         except BaseException as exc:
             answer = {"error": f"{sub.name}: " + (" ".join(str(exc).split()) or type(exc).__name__)}
         return json.dumps(answer, ensure_ascii=False).encode()
@@ -307,9 +330,10 @@ def _fork(settings, limits: Limits, folder: str, sub: Submission, kind: str) -> 
         raise Refusal(500, "the validation process ended without an answer") from None
 
 
-def _child(name: str, lang: str, kind: str) -> dict:
-    """In the child, in the temporary folder: the same calls as ``ncts validate NAME``."""
-    answer = _validate(name, lang, kind)
+def _child(name: str, lang: str, kind: str, base=None) -> dict:
+    """In the child, in the temporary folder: the same calls as ``ncts validate NAME``, on
+    ``base`` (the child's copy of the bundled dataset) when given."""
+    answer = _validate(name, lang, kind, base)
     return json.loads(_private(json.dumps(answer, ensure_ascii=False), os.getcwd()))
 
 
@@ -320,11 +344,17 @@ def _private(text: str, folder: str) -> str:
     return text.replace(json.dumps(uri)[1:-1], "file:///").replace(json.dumps(folder + "/")[1:-1], "")
 
 
-def _validate(name: str, lang: str, kind: str) -> dict:
+def _validate(name: str, lang: str, kind: str, base=None) -> dict:
+    from . import bigload
+    from .load import parse_into
     from .validate import render_json, render_text, render_ttl, summary, validate
 
     try:
-        report = validate([name], lang=lang)
+        if base is None or bigload.is_big([Path(name)]):  # a large file goes the CLI's way (Oxigraph)
+            report = validate([name], lang=lang)
+        else:  # as load([name]) would: the file into its own named graph, with the bundled graph
+            parse_into(base, Path(name))
+            report = validate([name], lang=lang, graph=base)
     except NctsError as err:
         return {"error": str(err)}
     if kind == "ttl":
@@ -341,35 +371,6 @@ def _validate(name: str, lang: str, kind: str) -> dict:
 
 # --- the page ------------------------------------------------------------------------------
 
-STYLE = """
-body { font-family: system-ui, sans-serif; margin: 0; color: #222; }
-header { background: #1f3a5f; color: #fff; padding: .6em 1em; display: flex; gap: 1.2em; align-items: center; flex-wrap: wrap; }
-header nav { display: flex; gap: 1.2em; }
-header a, header button { color: #fff; }
-header a[aria-current] { font-weight: 700; text-decoration: none; border-bottom: 2px solid #fff; }
-header .lang { margin-left: auto; display: flex; gap: .4em; align-items: center; }
-header .lang button { background: none; border: 1px solid #fff; border-radius: 3px; padding: .1em .5em; cursor: pointer; }
-main { padding: 1em; max-width: 70em; }
-label { display: block; margin: .8em 0 .3em; font-weight: 600; }
-textarea { width: 100%; height: 18em; font-family: ui-monospace, monospace; font-size: .9em; box-sizing: border-box; }
-button.go { margin-top: 1em; background: #1f3a5f; color: #fff; border: 0; padding: .5em 1.4em; border-radius: 3px; cursor: pointer; }
-:focus-visible { outline: 3px solid #f0a500; outline-offset: 2px; }
-.hint { color: #555; font-size: .9em; }
-.summary { font-weight: 600; padding: .5em .8em; border-radius: 3px; }
-.summary.ok { background: #e3f4e8; color: #135c2a; }
-.summary.fails, .error { background: #fde8ea; color: #8a0015; }
-.error { padding: .5em .8em; border-radius: 3px; font-family: ui-monospace, monospace; white-space: pre-wrap; }
-pre.report { background: #f5f7fa; padding: .8em; overflow-x: auto; font-size: .88em; }
-ol.source { font-family: ui-monospace, monospace; font-size: .88em; background: #fafafa; padding-left: 4.5em;
-            border: 1px solid #ddd; overflow-x: auto; }
-ol.source li { white-space: pre; }
-ol.source li.mark { background: #fff1c2; }
-ol.source li.violation { background: #fbd3d8; }
-ol.source li:target { outline: 2px solid #1f3a5f; }
-ol.source .note { display: block; white-space: pre-wrap; font-family: system-ui, sans-serif; color: #8a0015; }
-"""
-
-
 def page(lang: str, limits: Limits, sub: Submission | None = None, outcome: dict | None = None,
          error: str | None = None) -> str:
     """The validate page: the form (with the submitted text), then the error or the report
@@ -379,25 +380,12 @@ def page(lang: str, limits: Limits, sub: Submission | None = None, outcome: dict
     name = sub.name if sub else ""
     text = _text(sub.data) if sub else None
     syntax = _syntax_of(name)
-    nav = "".join(f'<a href="{href}"{" aria-current=page" if href == "/validate" else ""}>{e(label)}</a>'
-                  for href, label in zip(("/", "/browse", "/sources", "/validate"), w["nav"]))
-    if sub is not None:  # switching the language validates the same text again
-        switch = "".join(f'<button form="validate" name="to_lang" value="{code}" lang="{code}" aria-label="{own}"'
-                         f'{" aria-pressed=true" if code == lang else ""}>{code.upper()}</button>'
-                         for code, own in LANGUAGES.items())
-    else:
-        switch = "".join(f'<a href="/validate?lang={code}" lang="{code}" aria-label="{own}"'
-                         f'{" aria-current=true" if code == lang else ""}>{code.upper()}</a>'
-                         for code, own in LANGUAGES.items())
+    # switching the language of a report validates the same text again; of the empty form, a link
+    switch = ("form", "validate") if sub is not None else {code: f"/validate?lang={code}" for code in WORDS}
     options = "".join(f'<option value="{k}"{" selected" if k == syntax else ""}>{e(v[1])}</option>'
                       for k, v in SYNTAXES.items())
     accept = ",".join(sorted({".ttl", ".jsonld", ".json", ".trig", ".nt", ".nq", ".rdf", ".xml", ".owl", ".n3"}))
-    parts = [f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">'
-             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-             f'<title>{e(w["title"])} · ncts-graph</title><style>{STYLE}</style></head><body>',
-             f'<header><nav aria-label="ncts-graph">{nav}</nav>'
-             f'<div class="lang" role="group" aria-label="{e(w["lang"])}">{switch}</div></header>',
-             f'<main><h1>{e(w["title"])}</h1><p>{w["intro"]}</p>',
+    parts = [f'<main id="main"><h1>{e(w["title"])}</h1><p>{w["intro"]}</p>',
              f'<form id="validate" method="post" action="/validate" enctype="multipart/form-data">'
              f'<input type="hidden" name="lang" value="{lang}"><input type="hidden" name="name" value="{e(name)}">'
              f'<label for="text">{e(w["text"])}</label>'
@@ -424,8 +412,8 @@ def page(lang: str, limits: Limits, sub: Submission | None = None, outcome: dict
             marks.setdefault(line, []).append((severity, message))
     if text is not None and text.strip():
         parts.append(f'<h2 id="source-title">{e(w["source"])}: {e(name)}</h2>' + _source(text, marks, w))
-    parts.append("</main></body></html>")
-    return "".join(parts)
+    parts.append("</main>")
+    return frame.page(w["title"], "".join(parts), lang, "validate", kind="validate", switch=switch)
 
 
 def _source(text: str, marks: dict, w: dict) -> str:

@@ -16,7 +16,7 @@ import os
 import threading
 from pathlib import Path
 
-from . import paths
+from . import frame, paths
 from .errors import NctsError
 
 WEB = Path(__file__).resolve().parent / "web"
@@ -61,8 +61,7 @@ def handle(handler, path: str, params: dict) -> bool:
         if yasgui_dir() is None:
             handler._send(500, TEXT, MISSING.encode())
             return True
-        page = (WEB / "workbench.html").read_text(encoding="utf-8").replace("{{yasgui_version}}", yasgui_version())
-        handler._send(200, "text/html; charset=utf-8", page.encode())
+        handler._send(200, "text/html; charset=utf-8", page(frame.choose_lang(params, handler.headers.get("Accept-Language"))))
         return True
     if path == "/queries":
         handler._send(200, JSON_TYPE, library_json())
@@ -92,6 +91,15 @@ def handle(handler, path: str, params: dict) -> bool:
     else:
         handler._send(404, TEXT, f"no such page: {path}".encode())
     return True
+
+
+def page(lang: str) -> bytes:
+    """The query page in the frame, in ``lang`` (the browser may switch it: the frame's words in both)."""
+    body = (WEB / "workbench.html").read_text(encoding="utf-8").replace("{{yasgui_version}}", yasgui_version())
+    titles = {code: frame.word("query", code) for code in frame.LANGS}
+    css = "".join(f'<link rel="stylesheet" href="/workbench/{name}">' for name in ("yasgui.min.css", "app.css"))
+    return frame.page(titles[lang], body, lang, "query", kind="query", links=css, titles=titles,
+                      switch={code: f"/?lang={code}" for code in frame.LANGS}).encode()
 
 
 def _split(text: str) -> dict:

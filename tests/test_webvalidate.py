@@ -99,7 +99,7 @@ def test_the_page_is_a_plain_form_with_the_nav_bar(site):
     assert status == 200 and headers["content-type"].startswith("text/html")
     assert 'method="post" action="/validate" enctype="multipart/form-data"' in page
     for href in ("/", "/browse", "/sources", "/validate"):
-        assert f'href="{href}"' in page
+        assert f'href="{href}?lang=nl"' in page
     assert "<script" not in page and "script-src" not in headers["content-security-policy"]  # works without JS
     assert 'lang="nl"' in page and "Valideren" in page and f"{LIMIT} bytes" in page
     english = request(port, "/validate?lang=en")[2].decode()
@@ -116,6 +116,35 @@ def test_text_report_is_the_cli_report(site, path, lang):
     assert status == 200 and headers["content-type"].startswith("text/plain")
     assert body.decode().rstrip("\n") == expected.stdout.rstrip("\n")
     assert expected.stdout.splitlines()[-1].endswith("(fail-on: violation)") and expected.returncode == (path != FIXED)
+
+
+def test_a_validation_never_sees_an_earlier_upload(site, tmp_path):
+    """Each validation starts from the server's parsed bundled graph (webvalidate.bundled): an
+    earlier upload's triples must not be in it. The first upload gives the measure a second
+    Dutch label; were it kept, the second (the plain file) would break sh:uniqueLang."""
+    port = site[0]
+    other = FIXED.read_text().replace('"Gebiedsverbod (eigen analyse)"@nl', '"Ander gebiedsverbod"@nl')
+    assert other != FIXED.read_text()
+    first = post_raw(port, other.encode(), query=f"?name={FIXED.name}&lang=en")
+    assert first[0] == 200 and first[2].decode().rstrip().endswith(": conforms (fail-on: violation)")
+    (tmp_path / FIXED.name).write_text(other + "\n" + FIXED.read_text())
+    both = cli(tmp_path / FIXED.name, "--lang", "en")  # what a leak would look like: two Dutch labels
+    assert both.returncode == 1 and "does not conform" in both.stdout
+    for fmt in ("text", "json", "ttl"):
+        status, _, body = post_raw(port, FIXED.read_bytes(), query=f"?name={FIXED.name}&lang=en&format={fmt}")
+        expected = cli(FIXED, "--lang", "en", *(("--format", fmt) if fmt != "text" else ())).stdout
+        assert status == 200
+        if fmt == "text":
+            assert body.decode().rstrip("\n") == expected.rstrip("\n")
+        elif fmt == "json":
+            ours = json.loads(body)
+            ours.pop("summary")
+            assert ours == json.loads(expected) and ours["conforms"] is True
+        else:
+            from rdflib import Graph
+            from rdflib.compare import isomorphic
+
+            assert isomorphic(Graph().parse(data=body.decode(), format="turtle"), Graph().parse(data=expected, format="turtle"))
 
 
 def test_turtle_and_json_are_the_cli_formats(site):
@@ -289,8 +318,9 @@ def test_validate_in_the_browser(site):
         browser = launch(p)
         try:
             page, blocked, errors = offline_page(browser)
-            page.goto(f"http://127.0.0.1:{port}/validate")
-            assert page.locator("header nav a").all_inner_texts() == ["Bevragen", "Bladeren", "Bronnen", "Valideren"]
+            page.goto(f"http://127.0.0.1:{port}/validate?lang=nl")
+            assert page.locator("header nav.main-nav a").all_inner_texts() == [
+                "Bevragen", "Bladeren", "Ontologie", "Zoeken", "Bronnen", "Valideren"]
             page.get_by_label("Definitie").fill(BROKEN.read_text())
             page.get_by_role("button", name="Valideren", exact=True).click()
             summary = page.locator("#summary")

@@ -10,14 +10,12 @@
   const ENDPOINT = location.origin + "/sparql";
   const UI = {
     en: {
-      navQuery: "Query", navBrowse: "Browse", navSources: "Sources", navValidate: "Validate",
       library: "Questions", editorLabel: "SPARQL query", filter: "filter questions…", newQuery: "New query", run: "Run",
       endpoint: "Endpoint", permalink: "Permalink", poweredBy: "Editor and result views",
       offline: "this page loads nothing from the internet", yes: "yes", no: "no", noMatch: "no match",
       example: "# Measures and the threats they address\nPREFIX ncts: <https://w3id.org/ncts-graph/def#>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\nSELECT ?measure ?label ?threat WHERE {\n  ?measure a ncts:Measure ;\n           rdfs:label ?label ;\n           ncts:addressesThreat ?threat .\n  FILTER(LANG(?label) = \"en\")\n}\nORDER BY ?label\nLIMIT 50\n",
     },
     nl: {
-      navQuery: "Bevragen", navBrowse: "Bladeren", navSources: "Bronnen", navValidate: "Valideren",
       library: "Vragen", editorLabel: "SPARQL-query", filter: "vragen filteren…", newQuery: "Nieuwe query", run: "Uitvoeren",
       endpoint: "Endpoint", permalink: "Permalink", poweredBy: "Editor en resultaatweergave",
       offline: "deze pagina laadt niets van internet", yes: "ja", no: "nee", noMatch: "geen treffer",
@@ -59,7 +57,17 @@
     document.querySelectorAll("[data-i18n-placeholder]").forEach((el) => {
       el.placeholder = t(el.dataset.i18nPlaceholder); el.setAttribute("aria-label", t(el.dataset.i18nPlaceholder));
     });
-    document.querySelectorAll(".langswitch button").forEach((b) => b.setAttribute("aria-pressed", String(b.dataset.lang === state.lang)));
+    // the page frame (frame.py) carries its words in both languages: nav bar, skip link, title, aria-labels
+    document.querySelectorAll("[data-nl]").forEach((el) => { el.textContent = el.dataset[state.lang]; });
+    document.querySelectorAll("[data-label-nl]").forEach((el) => {
+      el.setAttribute("aria-label", el.dataset[state.lang === "nl" ? "labelNl" : "labelEn"]);
+    });
+    document.querySelectorAll(".main-nav a").forEach((a) => {
+      const url = new URL(a.href); url.searchParams.set("lang", state.lang); a.href = url.pathname + url.search;
+    });
+    document.querySelectorAll(".langswitch a").forEach((a) => {
+      if (a.dataset.lang === state.lang) a.setAttribute("aria-current", "true"); else a.removeAttribute("aria-current");
+    });
     if (yasqe) yasqe.getInputField().setAttribute("aria-label", t("editorLabel")); // CodeMirror's own textarea has no label
     showLibrary();
     if (state.question) {
@@ -296,7 +304,9 @@
     showLibrary();
   }
 
-  document.querySelectorAll(".langswitch button").forEach((b) => { b.onclick = () => setLang(b.dataset.lang); });
+  document.querySelectorAll(".langswitch a").forEach((a) => {  // switch in place: the question and its answer stay
+    a.onclick = (e) => { e.preventDefault(); setLang(a.dataset.lang); };
+  });
   $("filter").addEventListener("input", showLibrary);
   $("question-form").addEventListener("submit", (e) => {
     e.preventDefault();
@@ -325,7 +335,10 @@
   let stored = null;
   try { stored = localStorage.getItem("ncts-lang"); } catch (e) { /* private mode */ }
   const initial = readHash(); // before anything rewrites the address
-  state.lang = initial.lang || stored || ((navigator.language || "").startsWith("nl") ? "nl" : "en");
+  // the permalink's language, else ?lang= (the nav bar's links), else the last one chosen, else the server's choice
+  // (from Accept-Language)
+  const asked = new URLSearchParams(location.search).get("lang");
+  state.lang = initial.lang || asked || stored || document.documentElement.lang;
   fetch("/queries").then((r) => r.json()).then((data) => {
     setUp(data);
     setLang(state.lang, false);
