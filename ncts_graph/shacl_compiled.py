@@ -556,6 +556,7 @@ class FocusGraph:
 
     def __init__(self, store, sg, shapes, scope=None, scope_graphs=None):
         import pyoxigraph as ox
+        from rdflib import Literal
 
         from .store import _ox_term
 
@@ -572,9 +573,15 @@ class FocusGraph:
         else:
             keep = ""
         self.scope = scope
+        made: dict = {}  # shapes with the same targets share their focus nodes (a measure's shapes)
         for i, shape in enumerate(sorted(shapes, key=str)):
+            groups = _focus_patterns(c, shape)
+            targets = (tuple(sorted(map(str, c.objects(shape, "targetNode")))), tuple(sorted(groups)))
+            if targets in made and not any(isinstance(n, Literal) for n in c.objects(shape, "targetNode")):
+                self.keys[shape] = made[targets]
+                continue
             key = ox.NamedNode(f"{FOCUS}:{i}")
-            self.keys[shape] = key.value
+            self.keys[shape] = made[targets] = key.value
             nodes = [n for n in c.objects(shape, "targetNode") if scope is None or n in scope]
             if scope_graphs is not None and nodes:  # a target node is in scope when a user's graph describes it
                 nodes = [n for n in nodes if self.query(f"ASK {{ {keep} }}",
@@ -582,7 +589,6 @@ class FocusGraph:
             nodes = list(dict.fromkeys(nodes))
             store.bulk_extend(ox.Quad(key, graph, _ox_term(n), graph) for n in nodes)
             self._originals(nodes)
-            groups = _focus_patterns(c, shape)
             if groups:
                 query = "SELECT DISTINCT ?this WHERE { { " + " UNION ".join(groups) + f" }} {keep} }}"
                 store.bulk_extend(ox.Quad(key, graph, row[0], graph) for row in self.query(query))
