@@ -29,7 +29,8 @@
    component with an example. An engine whose time (or memory) extrapolated from the size
    before exceeds --budget seconds (or 80% of the available memory) is skipped, with the
    estimate; at the first size an engine runs unless N > 2,000 (--budget 0: only compiled,
-   at every size).
+   at every size). An engine still running after twice --budget is stopped (the estimate is
+   linear; pyshifty, for one, is not).
 3. `ncts validate` of a --big-mb MB N-Triples file (synthetic measures): wall and peak RSS.
 """
 
@@ -211,19 +212,29 @@ Path(keys_out).write_text(json.dumps({"seconds": end - begin, "keys": keys, "not
 """ % {"as_of": AS_OF, "shapes": SHAPES, "rudof_without": RUDOF_WITHOUT_SPARQL}
 
 
-def run_worker(engine: str, files: list[Path], pypi: tuple[Path, Path], tmp: Path) -> dict:
+def run_worker(engine: str, files: list[Path], pypi: tuple[Path, Path], tmp: Path, limit: float = 0) -> dict:
     """One engine in a fresh process: its result keys, validation seconds, and the wall time and
-    peak RSS of the whole process; ``{"failed": last line of its stderr}`` when it fails."""
+    peak RSS of the whole process; ``{"failed": why}`` when it fails or runs past ``limit``
+    seconds (0: no limit), when it is stopped (the estimates are linear; an engine may not be)."""
     keys, err = tmp / f"{engine}.json", tmp / f"{engine}.err"
     start = time.perf_counter()
     with err.open("wb") as stderr:
         proc = subprocess.Popen([PY, "-c", WORKER, engine, str(keys), *map(str, pypi), *map(str, files)],
                                 cwd=ROOT, stdout=subprocess.DEVNULL, stderr=stderr)
-        _, status, usage = os.wait4(proc.pid, 0)
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if limit and time.perf_counter() - start > limit:
+                proc.kill()
+                _, status, usage = os.wait4(proc.pid, 0)
+                return {"failed": f"stopped after {limit:,.0f} s (2 x --budget)"}
+            time.sleep(0.1)
     wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
     if status != 0:
         lines = err.read_text(encoding="utf-8", errors="replace").strip().splitlines()
-        return {"failed": (lines[-1] if lines else f"status {status}")[:160]}
+        return {"failed": (lines[-1] if lines else f"exit {proc.returncode}")[:160]}
     data = json.loads(keys.read_text())
     data["wall"], data["peak_mib"] = wall, usage.ru_maxrss / 1024
     return data
@@ -339,9 +350,10 @@ def table(sizes: list[int], engines: list[str], budget: float) -> bool:
                 elif budget > 0 and n > FIRST_SIZE_MAX:
                     notes[engine] = f"skipped: not measured at a size <= {FIRST_SIZE_MAX:,} to extrapolate from"
                     continue
-                result = run_worker(engine, files, pypi, tmp)
+                result = run_worker(engine, files, pypi, tmp, limit=2 * budget)
                 if "failed" in result:
-                    notes[engine] = f"failed: {result['failed']}"
+                    notes[engine] = result["failed"] if result["failed"].startswith("stopped") \
+                        else f"failed: {result['failed']}"
                     continue
                 done[engine], last[engine] = result, (n, result)
             ref_name = "pyshacl" if "pyshacl" in done else "compiled"
