@@ -278,3 +278,43 @@ def test_text_and_json_reports_build_no_report_graph(synthetic_200):
     blank = lambda keys: sorted(tuple(re.sub(r"^N?[0-9a-f]{33,}$", "_", x, flags=re.I) if isinstance(x, str) else x
                                       for x in k) for k in keys)  # noqa: E731 (paths and shapes: fresh ids a load)
     assert blank(_keys(new.graph)) == blank(_keys(old.graph)) and len(_keys(new.graph)) == len(new.results)
+
+
+def test_benchmark_difference_counts_by_component_with_an_example():
+    bench = _bench()
+    r = lambda focus, component: json.dumps([focus, "", "", SH + "Violation", SH + component])  # noqa: E731
+    reference = [r("a", "MinCountConstraintComponent"), r("b", "MinCountConstraintComponent")]
+    got = [r("a", "MinCountConstraintComponent"), r("c", "ClassConstraintComponent"), r("c", "ClassConstraintComponent")]
+    assert bench.difference(reference, reference) == ""
+    said = bench.difference(got, reference)
+    assert said.startswith("2 more (2 Class), e.g. ") and '"c"' in said
+    assert "; 1 fewer (1 MinCount), e.g. " in said and '"b"' in said
+
+
+def test_benchmark_engine_table_runs_end_to_end(tmp_path):
+    """`benchmarks/validate.py` at a tiny size: the cold run, then the engine table, in which the
+    benchmark's worker gives the compiled and the previous engine plain pyshacl's result set
+    (focus, path, value, severity, component; synthetic measures and the invalid examples); every
+    PyPI engine has a row (figures, or why not); the larger size is skipped on its estimate."""
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "validate.py"), "--sizes", "10,3000", "--runs", "1",
+                          "--big-mb", "0", "--budget", "60"], capture_output=True, text=True, timeout=900, cwd=ROOT)
+    assert out.returncode == 0, out.stderr[-2000:]
+    lines = out.stdout.splitlines()
+    assert any(line.startswith("cold `ncts validate` one measure: ") for line in lines)
+    header = next(line.split() for line in lines if line.split()[:2] == ["N", "engine"])
+    assert header[2:] == ["wall", "s", "valid.", "s", "MiB", "results", "same", "/fastest", "/previous", "note"]
+    rows = {line.split()[1]: line for line in lines if line.split()[:1] == ["10"]}
+    assert set(rows) == {"compiled", "previous", "pyshacl", "shacl", "pyshifty", "pyrudof", "pyshacl-turbo"}
+    for engine in ("compiled", "previous", "pyshacl"):
+        fields = rows[engine].split()
+        assert fields[6] == "yes", rows[engine]  # same as plain pyshacl
+        assert int(fields[5]) > 50  # results: many kinds occur
+    assert rows["pyshacl"].endswith("reference")
+    for engine in ("shacl", "pyshifty", "pyrudof", "pyshacl-turbo"):
+        fields = rows[engine].split()
+        assert fields[6] in ("yes", "NO") or "not installed" in rows[engine] or "failed: " in rows[engine], rows[engine]
+    skipped = [line for line in lines if line.split()[:1] == ["3000"]]
+    assert skipped and all("skipped: estimated" in line for line in skipped), skipped
