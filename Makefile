@@ -61,6 +61,7 @@ test: $(STAMP) js chromium format-checks a11y virtuoso shacl-tests clients
 
 ## bench: every benchmark, each against its baseline measured in the same run
 bench: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[bench]'
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/validate.py
 	$(BIN)/python benchmarks/query.py
