@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import os
 import tempfile
+from contextlib import contextmanager
 
 REASONERS = ("reasonable", "owlrl")
 REASONER = "reasonable"  # for --inference owlrl; "owlrl" runs owlrl (benchmarks and tests compare the two)
+INFERRED = "urn:ncts-graph:inferred"  # the named graph of reasonable's triples during a run
 
 
 def reasoner_for(inference: str, bundled_shapes_only: bool = True) -> str:
@@ -32,16 +34,27 @@ def reasoner_for(inference: str, bundled_shapes_only: bool = True) -> str:
     return "reasonable"
 
 
-def expand(dataset, inference: str, bundled_shapes_only: bool = True):
-    """The data to validate: ``dataset``'s triples and what ``inference`` adds (a new graph:
-    kept in Oxigraph when the dataset is, big inputs say; else an rdflib graph, which
-    pyshacl, for the shapes the compiled engine leaves to it, reads much faster)."""
-    from .shacl import oxigraph_of
+@contextmanager
+def expanded(dataset, inference: str, bundled_shapes_only: bool = True):
+    """The data to validate: ``dataset`` with what ``inference`` adds ("none": the dataset).
 
+    reasonable's triples go into a named graph of the dataset itself for the run, and are
+    taken out after it: no copy of the data, in rdflib or in Oxigraph (big inputs). owlrl
+    expands an rdflib copy, as pyshacl's pre-inference does."""
+    from rdflib import URIRef
+
+    if inference == "none":
+        yield dataset
+        return
     if reasoner_for(inference, bundled_shapes_only) == "owlrl":
-        return _owlrl(dataset, inference)
-    kept = oxigraph_of(dataset)
-    return _reasonable_rdflib(dataset) if kept is None else _reasonable_oxigraph(kept.store)
+        yield _owlrl(dataset, inference)
+        return
+    graph = dataset.graph(URIRef(INFERRED))
+    try:
+        _reasonable(dataset)
+        yield dataset
+    finally:
+        dataset.remove_graph(graph)
 
 
 def _owlrl(dataset, inference: str):
@@ -58,49 +71,42 @@ def _owlrl(dataset, inference: str):
     return data
 
 
-def _reasonable_rdflib(dataset):
-    """An rdflib copy of the dataset with reasonable's closure of it added."""
+def _reasonable(dataset) -> None:
+    """Add reasonable's closure of the dataset (less what it holds already) to the INFERRED graph."""
     import reasonable
     from rdflib import Literal, URIRef
     from rdflib.namespace import XSD
 
-    from .build import union_graph
+    from .shacl import oxigraph_of
 
-    data = union_graph(dataset)
+    kept = oxigraph_of(dataset)
     reasoner = reasonable.PyReasoner()
-    reasoner.from_graph(data)
+    if kept is not None:  # big inputs: to reasonable as a file written by Oxigraph, not as rdflib triples
+        return _reasonable_oxigraph(kept.store, reasoner)
+    graphs = [g for g in dataset.graphs() if str(g.identifier) != INFERRED]
+    reasoner.from_graph((s, p, o) for g in graphs for s, p, o in g)
+    base = {t for g in graphs for t in g}
 
     def plain(t):  # reasonable writes some plain literals "x" as "x"^^xsd:string: rdflib tells them apart
         return Literal(str(t)) if isinstance(t, Literal) and t.datatype == XSD.string else t
 
-    data.addN((s, p, plain(o), data) for s, p, o in reasoner.reason()
-              if not isinstance(s, Literal) and isinstance(p, URIRef))
-    return data
+    graph = dataset.graph(URIRef(INFERRED))
+    closure = ((s, p, plain(o)) for s, p, o in reasoner.reason() if not isinstance(s, Literal) and isinstance(p, URIRef))
+    graph.addN((*t, graph) for t in closure if t not in base)
 
 
-def _reasonable_oxigraph(kept):
-    """An rdflib Dataset kept in Oxigraph (the SHACL engine queries it without a copy)
-    holding the data of the Oxigraph store ``kept`` and reasonable's closure of it. The data
-    goes to reasonable as a file written by Oxigraph, never as a million rdflib triples."""
+def _reasonable_oxigraph(store, reasoner) -> None:
     import pyoxigraph as ox
-    import reasonable
-    from rdflib import Dataset, Literal, URIRef
+    from rdflib import Literal, URIRef
 
-    from .namespaces import PREFIXES
     from .store import _ox_term
 
-    data = Dataset(store="Oxigraph", default_union=True)
-    for prefix, iri in PREFIXES.items():
-        data.bind(prefix, iri, override=True)
-    store = data.store._inner
-    default = ox.DefaultGraph()
-    store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, default)
-                      for q in kept.quads_for_pattern(None, None, None, None))
+    inferred = ox.NamedNode(INFERRED)
     fd, path = tempfile.mkstemp(suffix=".ttl", prefix="ncts-inference-")  # reasonable reads .ttl/.n3 only
     try:
         os.close(fd)
-        store.dump(path, format=ox.RdfFormat.N_TRIPLES, from_graph=default)  # N-Triples is Turtle
-        reasoner = reasonable.PyReasoner()
+        ox.serialize((q.triple for q in store.quads_for_pattern(None, None, None, None) if q.graph_name != inferred),
+                     output=path, format=ox.RdfFormat.N_TRIPLES)  # N-Triples is Turtle
         reasoner.load_file(path)
     finally:
         os.unlink(path)
@@ -112,8 +118,8 @@ def _reasonable_oxigraph(kept):
             out = cache[t] = _ox_term(t)
         return out
 
-    # reason() gives the base triples too; the store keeps each triple once ("x" and
-    # "x"^^xsd:string, which reasonable writes for some plain literals, are one term there)
-    store.bulk_extend(ox.Quad(term(s), term(p), term(o), default) for s, p, o in reasoner.reason()
+    store.bulk_extend(ox.Quad(term(s), term(p), term(o), inferred) for s, p, o in reasoner.reason()
                       if not isinstance(s, Literal) and isinstance(p, URIRef))
-    return data
+    # reason() gives the data too: keep only what is new ("x" and "x"^^xsd:string are one term here)
+    store.update(f"""DELETE {{ GRAPH <{INFERRED}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{INFERRED}> {{ ?s ?p ?o }}
+                     FILTER EXISTS {{ {{ ?s ?p ?o }} UNION {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{INFERRED}>) }} }} }}""")

@@ -242,17 +242,18 @@ def _run(dataset, shapes_graph, focus_graphs, inference: str, as_of: _dt.date, p
     from rdflib import Literal, URIRef
     from rdflib.namespace import XSD
 
-    from .inference import expand
+    from .inference import expanded
 
     run = (URIRef(NCTSH + "run"), URIRef(NCTSH + "asOf"), Literal(as_of.isoformat(), datatype=XSD.date))
     # The dataset is validated in place and left as it was: the reference date sits in a
-    # named graph of its own during the run. Inference works on a copy (ncts_graph/inference.py).
+    # named graph of its own during the run. Inference adds a named graph
+    # for the run too, or works on a copy (ncts_graph/inference.py).
     run_graph = dataset.graph(URIRef(RUN_GRAPH))
     run_graph.add(run)
     try:
         scope = None if focus_graphs is None else _subjects(dataset, focus_graphs)
-        data = dataset if inference == "none" else expand(dataset, inference, bundled_shapes_only)
-        return _validate(data, scope, shapes_graph, inference, prefixes, engine)
+        with expanded(dataset, inference, bundled_shapes_only) as data:
+            return _validate(data, scope, shapes_graph, inference, prefixes, engine)
     finally:
         dataset.remove_graph(run_graph)
 
