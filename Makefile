@@ -63,6 +63,7 @@ test: $(STAMP) js chromium format-checks a11y virtuoso shacl-tests clients
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/validate.py
+	$(BIN)/python benchmarks/inference.py
 	$(BIN)/python benchmarks/query.py
 	$(BIN)/python benchmarks/export.py
 	$(BIN)/python benchmarks/figures.py
