@@ -3,11 +3,11 @@ expanded by a reasoner, leaving the loaded dataset as it was.
 
 ``owlrl`` runs on ``reasonable`` (an OWL 2 RL reasoner in Rust) when it is installed and
 the shapes are the bundled ones: on those its closure gives the same validation results
-as owlrl's (tests/test_inference.py, benchmarks/inference.py) 30-50 times faster. The two
-closures are not equal: owlrl also adds reflexive ``owl:sameAs`` for every node, triples
-about literals (``"5"^^xsd:integer a xsd:integer``), datatype axioms and schema triples
-(``C rdfs:subClassOf C``, domains and ranges along the class tree); reasonable types every
-node ``owl:Thing``. The bundled shapes see none of these; other shapes might (a closed
+as owlrl's (tests/test_inference.py), its inference step 20-40 times faster
+(benchmarks/inference.py). The two closures are not equal: owlrl also adds reflexive
+``owl:sameAs`` for every node, triples about literals (``"5"^^xsd:integer a xsd:integer``),
+datatype axioms and schema triples (``C rdfs:subClassOf C``, domains and ranges along the
+class tree); reasonable also types classes, properties and blank nodes ``owl:Thing``. The bundled shapes see none of these; other shapes might (a closed
 shape, a SPARQL constraint over every property), so with them owlrl runs, as it did
 before. ``rdfs`` always runs on owlrl: reasonable has no RDFS mode. See docs/validating.md.
 """
@@ -17,8 +17,8 @@ from __future__ import annotations
 import os
 import tempfile
 from contextlib import contextmanager
+from functools import lru_cache
 
-REASONERS = ("reasonable", "owlrl")
 REASONER = "reasonable"  # for --inference owlrl; "owlrl" runs owlrl (benchmarks and tests compare the two)
 INFERRED = "urn:ncts-graph:inferred"  # the named graph of reasonable's triples during a run
 
@@ -110,14 +110,7 @@ def _reasonable_oxigraph(store, reasoner) -> None:
         reasoner.load_file(path)
     finally:
         os.unlink(path)
-    cache: dict = {}
-
-    def term(t):
-        out = cache.get(t)
-        if out is None:
-            out = cache[t] = _ox_term(t)
-        return out
-
+    term = lru_cache(maxsize=None)(_ox_term)  # each term converted once
     store.bulk_extend(ox.Quad(term(s), term(p), term(o), inferred) for s, p, o in reasoner.reason()
                       if not isinstance(s, Literal) and isinstance(p, URIRef))
     # reason() gives the data too: keep only what is new ("x" and "x"^^xsd:string are one term here)
