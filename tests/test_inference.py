@@ -8,6 +8,7 @@ result sets, on the bundled graph and on every example measure.
 from __future__ import annotations
 
 import json
+import sys
 
 import pytest
 from rdflib import BNode
@@ -77,7 +78,7 @@ def test_owlrl_runs_where_reasonable_is_not_shown_to_agree(monkeypatch):
     assert inference.reasoner_for("owlrl") == "reasonable"
     assert inference.reasoner_for("rdfs") == "owlrl"  # reasonable has no RDFS mode
     assert inference.reasoner_for("owlrl", bundled_shapes_only=False) == "owlrl"  # a user's shapes
-    monkeypatch.setitem(__import__("sys").modules, "reasonable", None)  # not installed: owlrl, as before
+    monkeypatch.setitem(sys.modules, "reasonable", None)  # not installed: owlrl, as before
     assert inference.reasoner_for("owlrl") == "owlrl"
 
 
