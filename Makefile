@@ -64,6 +64,7 @@ bench: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[bench]'
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/validate.py
+	$(BIN)/python benchmarks/inference.py
 	$(BIN)/python benchmarks/query.py
 	$(BIN)/python benchmarks/export.py
 	$(BIN)/python benchmarks/figures.py

@@ -189,7 +189,8 @@ def validate(files: Iterable[Path | str] | None = None, *, shapes: Iterable[Path
     focus_graphs = {str(graph_name(f)) for f in files} if scope == "files" else None
     prefixes = prefixes_of(dataset) | terms.declared_prefixes(files)
     try:
-        outcome = _run(dataset, shapes_graph, focus_graphs, inference, as_of, prefixes, engine)
+        outcome = _run(dataset, shapes_graph, focus_graphs, inference, as_of, prefixes, engine,
+                       bundled_shapes_only=bundled_shapes and not shapes)
     except shapes_errors as exc:
         raise _shapes_error(exc, shapes_files) from None
     user_graphs = {str(graph_name(f)): str(f) for f in files}
@@ -294,23 +295,28 @@ def _as_date(value) -> _dt.date:
         raise NctsError(f"--as-of: {value!r} is not a date (use YYYY-MM-DD)") from None
 
 
-def _run(dataset, shapes_graph, focus_graphs, inference: str, as_of: _dt.date, prefixes: dict, engine=None):
+def _run(dataset, shapes_graph, focus_graphs, inference: str, as_of: _dt.date, prefixes: dict, engine=None,
+         bundled_shapes_only: bool = True):
     """Validate and return the SHACL report graph (results of both engines merged)."""
     from rdflib import Literal, URIRef
     from rdflib.namespace import XSD
 
-    from .build import union_graph
+    from .inference import expanded
 
     run = (URIRef(NCTSH + "run"), URIRef(NCTSH + "asOf"), Literal(as_of.isoformat(), datatype=XSD.date))
     # The dataset is validated in place and left as it was: the reference date sits in a
-    # named graph of its own during the run. Inference works on a copy.
+    # named graph of its own during the run. Inference adds a named graph
+    # for the run too, or works on a copy (ncts_graph/inference.py).
     run_graph = dataset.graph(URIRef(RUN_GRAPH))
     run_graph.add(run)
     try:
         scope = None if focus_graphs is None else _Subjects(dataset, focus_graphs)
-        data = dataset if inference == "none" else union_graph(dataset)
-        return _outcome(data, scope, shapes_graph, inference, prefixes, engine,
-                        None if focus_graphs is None else set(focus_graphs))
+        with expanded(dataset, inference, bundled_shapes_only) as data:
+            outcome = _outcome(data, scope, shapes_graph, inference, prefixes, engine,
+                               None if focus_graphs is None or data is not dataset else set(focus_graphs))
+            if inference != "none":  # the report clones blank nodes from the expanded data: build it now
+                outcome.build()
+            return outcome
     finally:
         dataset.remove_graph(run_graph)
 
@@ -371,15 +377,11 @@ def _outcome(data, scope, shapes_graph, inference: str, prefixes: dict, engine: 
     in Oxigraph already).
     ``engine``: "compiled" (default) or "pyshacl" (the core on pyshacl, as before issue 10).
     """
-    import pyshacl
-
     from . import shacl, shacl_compiled
 
     engine = engine or ENGINE
     shacl.check_sparql(shapes_graph)  # before anything runs: a SERVICE is never executed
     core, fast = shacl.split_shapes(shapes_graph)
-    if inference != "none":  # expands the (copied) data in place
-        _pyshacl(pyshacl, data, shacl_graph=_empty_shapes(), inference=inference, inplace=True)
     fast_shapes = {c.shape for c in fast}
     store = None
     ill_typed: list = []
@@ -444,12 +446,6 @@ def _shapes_error(exc, shapes_files) -> NctsError:
     return NctsError(f"{', '.join(files)}: shapes unusable: {text}")
 
 
-def _empty_shapes():
-    from rdflib import Graph
-
-    return Graph()
-
-
 def _set_conforms(report) -> None:
     """sh:conforms is true only without any result, whatever its severity (SHACL 3.6.1); the
     verdict of ``ncts validate`` follows --fail-on instead (Report.conforms)."""
@@ -459,13 +455,6 @@ def _set_conforms(report) -> None:
     sh = Namespace(SH)
     root = report.value(predicate=RDF.type, object=sh.ValidationReport, any=True)
     report.set((root, sh.conforms, Literal((root, sh.result, None) not in report)))
-
-
-def _pyshacl(pyshacl, data, **options):
-    _conforms, report, _text = pyshacl.validate(data, **options)
-    if isinstance(report, Exception):  # pyshacl returns its ValidationFailure instead of raising it
-        raise report
-    return report
 
 
 def _add_result(report, row, prefixes: dict, data, shapes_graph, root=None):
