@@ -353,7 +353,7 @@ def _validate(name: str, lang: str, kind: str, base=None) -> dict:
         if base is None or bigload.is_big([Path(name)]):  # a large file goes the CLI's way (Oxigraph)
             report = validate([name], lang=lang)
         else:  # as load([name]) would: the file into its own named graph, with the bundled graph
-            parse_into(base, Path(name))
+            parse_into(base, Path(name), merge_graphs=True)  # a TriG file's graphs are all its content
             report = validate([name], lang=lang, graph=base)
     except NctsError as err:
         return {"error": str(err)}
