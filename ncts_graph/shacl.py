@@ -440,7 +440,7 @@ def run_sparql(store, constraints, focus) -> list[dict]:
     jobs = []  # (constraint, query, substitutions, focus node or None)
     try:
         for c in constraints:
-            if c.shape not in focus.keys or not focus.has_nodes(c.shape):
+            if not focus.has_nodes(c.shape):
                 continue
             if c.join:
                 jobs.append((c, inject(c.select, focus.pattern(c.shape)), None, None))

@@ -76,6 +76,8 @@ class Check:
     # a test of the focus node alone (sh:minCount 1 as NOT EXISTS, say): the tests of a shape's focus
     # nodes run as one query, a column each (:func:`run`), rather than a pass over the nodes each
     exists: str | None = None
+    severity: object = None  # the shape's sh:severity (sh:Violation when it has none), set by plan()
+    messages: list = field(default_factory=list)  # the shape's sh:message literals, set by plan()
 
 
 def _exists_check(shape, component: str, condition: str, path, top) -> Check:
@@ -107,10 +109,11 @@ def term(t) -> str:
 
 
 class _Compiler:
-    def __init__(self, sg):
+    def __init__(self, sg, confirm: bool = True):
         from rdflib import Literal
 
         self.sg = sg
+        self.confirm = confirm  # False: the constraints pyshacl decides (_confirmed) are Unsupported
         self.counter = itertools.count()
         self.true = Literal(True)
         # parameters of custom (SPARQL-based) constraint components: a shape using one goes to pyshacl
@@ -355,8 +358,7 @@ def plan(sg, skip=frozenset(), confirm: bool = True) -> Plan:
     from rdflib import URIRef
     from rdflib.namespace import RDF, RDFS
 
-    c = _Compiler(sg)
-    c.confirm = confirm
+    c = _Compiler(sg, confirm)
     out = Plan()
     for shape in top_level_shapes(sg):
         if c.deactivated(shape):
@@ -382,6 +384,9 @@ def plan(sg, skip=frozenset(), confirm: bool = True) -> Plan:
             out.fallback.add(shape)
             out.why[shape] = str(exc)
             continue
+        for check in checks:
+            check.severity = sg.value(check.shape, _u("severity")) or _u("Violation")
+            check.messages = c.objects(check.shape, "message")
         out.checks += checks
         out.compiled.add(shape)
     return out
@@ -415,7 +420,7 @@ def _shape_checks(c: _Compiler, shape, top) -> list[Check]:
     path = c.path(path_node)
     simple = isinstance(path_node, URIRef)  # a predicate, not a longer path
     for component, certain, confirm in confirmed:
-        other = "?this <{}> ?w . ".format(confirm.other) if getattr(confirm, "other", None) else ""
+        other = f"?this <{confirm.other}> ?w . " if confirm.other else ""
         checks.append(Check(shape, component, f"SELECT DISTINCT ?this ?v{' ?w' if other else ''} WHERE {{ {{focus}} "
                             f"?this {path} ?v . {other}FILTER(!({certain})) }}", True, path_node, top, confirm))
     for component, test in tests:
@@ -518,6 +523,11 @@ class _Confirm:
         return bool(compare({value}, [other], None, focus)[1])
 
 
+def _component(name: str) -> str:
+    """sh:minInclusive -> MinInclusiveConstraintComponent."""
+    return name[0].upper() + name[1:] + "ConstraintComponent"
+
+
 def _confirmed(c: _Compiler, shape, path_node) -> list[tuple[str, str, _Confirm]]:
     """(component, SPARQL condition true when ?v certainly passes, pyshacl's decision) for the
     constraints of a top-level shape that SPARQL alone does not decide as pyshacl does."""
@@ -532,22 +542,21 @@ def _confirmed(c: _Compiler, shape, path_node) -> list[tuple[str, str, _Confirm]
                     raise Unsupported(f"sh:{name} on a node shape or with a non-IRI")  # pyshacl refuses it
                 op = "<" if name == "lessThan" else "<="
                 certain = f"{integer} && {_INT.replace('{x}', '?w')} && ?v {op} ?w"
-                component = "LessThanConstraintComponent" if name == "lessThan" else "LessThanOrEqualsConstraintComponent"
-                out.append((component, certain, _Confirm(name, None, other=str(x))))
+                out.append((_component(name), certain, _Confirm(name, None, other=str(x))))
                 continue
             if not isinstance(x, Literal):
                 raise Unsupported(f"sh:{name} not a literal")  # pyshacl refuses it
             op = {"minInclusive": ">=", "minExclusive": ">", "maxInclusive": "<=", "maxExclusive": "<"}[name]
             exact = x.datatype is not None and str(x.datatype) == XSD_INTEGER and isinstance(x.value, int)
             certain = f"{integer} && ?v {op} {int(x.value)}" if exact else "false"
-            out.append((name[0].upper() + name[1:] + "ConstraintComponent", certain, _Confirm(name, x)))
+            out.append((_component(name), certain, _Confirm(name, x)))
     for x in c.objects(shape, "datatype"):
         if str(x) in _EXACT_DATATYPES:
             continue
         certain = (f"(isLiteral(?v) && datatype(?v) = <{XSD_BOOLEAN}> && (STR(?v) = \"true\" || STR(?v) = \"false\"))"
                    if str(x) == XSD_BOOLEAN else "false")
         out.append(("DatatypeConstraintComponent", certain, _Confirm("datatype", x)))
-    if out and not getattr(c, "confirm", True):
+    if out and not c.confirm:
         raise Unsupported("ill-typed literals in data copied from rdflib, which keeps their flag only in rdflib")
     return out
 
@@ -580,7 +589,7 @@ class FocusGraph:
         from .store import _ox_term
 
         self.store, self.keys, self._nodes, self._any, self.originals = store, {}, {}, {}, {}
-        self.query = getattr(store, "query_all", store.query)  # a plain Store (data copied into it) or UnionStore
+        self.query = _query(store)
         graph = ox.NamedNode(self.GRAPH)
         c = _Compiler(sg) if shapes else None
         if scope_graphs is not None:
@@ -591,7 +600,6 @@ class FocusGraph:
             keep = f"FILTER EXISTS {{ GRAPH <{self.GRAPH}> {{ <{self.SCOPE}> <{self.GRAPH}> ?this }} }}"
         else:
             keep = ""
-        self.scope = scope
         made: dict = {}  # shapes with the same targets share their focus nodes (a measure's shapes)
         for i, shape in enumerate(sorted(shapes, key=str)):
             groups = _focus_patterns(c, shape)
@@ -625,7 +633,7 @@ class FocusGraph:
             if isinstance(n, Literal):
                 self.store.bulk_extend([ox.Quad(scratch, scratch, _ox_term(n), scratch)])
                 stored = next(iter(self.query(f"SELECT ?o WHERE {{ GRAPH <{scratch.value}> {{ ?s ?p ?o }} }}")))[0]
-                getattr(self.store, "remove_graph", self.store.clear_graph)(scratch)
+                _drop(self.store, scratch)
                 self.originals[to_rdflib(stored)] = n
 
     def original(self, term):
@@ -644,9 +652,6 @@ class FocusGraph:
             self._nodes[shape] = [] if shape not in self.keys else [
                 self.original(to_rdflib(row[0])) for row in self.query(f"SELECT ?this WHERE {{ {self.pattern(shape)} }}")]
         return self._nodes[shape]
-
-    def __contains__(self, shape) -> bool:
-        return shape in self.keys
 
     def has_nodes(self, shape) -> bool:
         if shape not in self._any:
@@ -669,8 +674,17 @@ class FocusGraph:
     def close(self) -> None:
         import pyoxigraph as ox
 
-        graph = ox.NamedNode(self.GRAPH)
-        getattr(self.store, "remove_graph", self.store.clear_graph)(graph)
+        _drop(self.store, ox.NamedNode(self.GRAPH))
+
+
+def _query(store):
+    """The query method with every graph as the default graph: a plain Store (data copied into
+    its default graph) or a shacl.UnionStore."""
+    return getattr(store, "query_all", store.query)
+
+
+def _drop(store, graph) -> None:
+    getattr(store, "remove_graph", store.clear_graph)(graph)
 
 
 def _solutions(store, queries: list[str]) -> list[list]:
@@ -678,7 +692,7 @@ def _solutions(store, queries: list[str]) -> list[list]:
     import os
     from concurrent.futures import ThreadPoolExecutor
 
-    run = lambda q: list(getattr(store, "query_all", store.query)(q))  # noqa: E731
+    run = lambda q: list(_query(store)(q))  # noqa: E731
     workers = min(2, os.cpu_count() or 1, len(queries))
     if workers < 2:
         return [run(q) for q in queries]
@@ -694,7 +708,7 @@ class Hit(NamedTuple):
     value: object
 
 
-def run(store, sg, the_plan: Plan, focus, datagraph=None) -> list:
+def run(store, the_plan: Plan, focus) -> list:
     """The compiled checks on Oxigraph: a :class:`Hit` per result (:func:`tuples` makes
     pyshacl's result tuples of them). ``focus``: a :class:`FocusGraph` (or a dict of focus
     nodes, put in one for the run)."""
@@ -704,7 +718,7 @@ def run(store, sg, the_plan: Plan, focus, datagraph=None) -> list:
     if isinstance(focus, dict):
         own = focus = _given(store, focus)
     try:
-        checks = [c for c in the_plan.checks if c.top in focus.keys and focus.has_nodes(c.top)]
+        checks = [c for c in the_plan.checks if focus.has_nodes(c.top)]
         alone = [c for c in checks if c.exists is None]
         together: dict = {}  # top shape -> its focus-node tests, one query
         for c in checks:
@@ -742,24 +756,20 @@ def tuples(hits, sg, datagraph) -> list:
     from rdflib import BNode, URIRef
     from rdflib.namespace import RDF
 
-    severity_of, messages_of = {}, {}
     out = []
     for hit in hits:
         check = hit.check
         shape = check.shape
-        if shape not in severity_of:
-            severity_of[shape] = sg.value(shape, _u("severity")) or _u("Violation")
-            messages_of[shape] = list(sg.objects(shape, _u("message")))
         r = BNode()
         triples = [(r, RDF.type, _u("ValidationResult")), (r, _u("sourceConstraintComponent"),
                                                            (sg, URIRef(SH + check.component))),
-                   (r, _u("sourceShape"), (sg, shape)), (r, _u("resultSeverity"), severity_of[shape]),
+                   (r, _u("sourceShape"), (sg, shape)), (r, _u("resultSeverity"), check.severity),
                    (r, _u("focusNode"), (datagraph, hit.focus))]
         if hit.value is not None:
             triples.append((r, _u("value"), (datagraph, hit.value)))
         if check.path is not None:
             triples.append((r, _u("resultPath"), (sg, check.path)))
-        triples += [(r, _u("resultMessage"), m) for m in messages_of[shape]]
+        triples += [(r, _u("resultMessage"), m) for m in check.messages]
         out.append(("", r, triples))
     return out
 

@@ -406,7 +406,7 @@ def _outcome(data, scope, shapes_graph, inference: str, prefixes: dict, engine: 
             in_place = scope_graphs is not None and shacl.oxigraph_of(data) is not None
             focus = shacl_compiled.FocusGraph(store, shapes_graph, own, None if in_place else scope,
                                               scope_graphs if in_place else None)
-            outcome.hits = shacl_compiled.run(store, core, plan, focus, data)
+            outcome.hits = shacl_compiled.run(store, plan, focus)
             rest = fast_shapes - set(focus.keys)
             if plan.fallback or rest:
                 outcome.graph, more = shacl.run_core(data, shapes_graph, core, scope, rest, only=plan.fallback,
@@ -553,15 +553,8 @@ def _results_of(outcome: _Outcome, dataset, shapes_graph, lang: str, user_graphs
 
     from .locate import Locator
 
-    fields = []  # (focus, path, value, severity, messages, shape, component)
-    severity_of, messages_of = {}, {}
-    for hit in outcome.hits:
-        shape = hit.check.shape
-        if shape not in severity_of:
-            severity_of[shape] = outcome.core.value(shape, URIRef(SH + "severity")) or URIRef(SH + "Violation")
-            messages_of[shape] = list(outcome.core.objects(shape, URIRef(SH + "message")))
-        fields.append((hit.focus, hit.check.path, hit.value, severity_of[shape], messages_of[shape], shape,
-                       URIRef(SH + hit.check.component)))
+    fields = [(hit.focus, hit.check.path, hit.value, hit.check.severity, hit.check.messages, hit.check.shape,
+               URIRef(SH + hit.check.component)) for hit in outcome.hits]  # as _results reads them
     for row, prefixes, _data, _shapes in outcome.rows:
         fields.append((row["focus"], row["path"], row["value"], row["severity"],
                        [_fill(m, row["bindings"], prefixes) for m in row["messages"]], row["shape"], row["component"]))

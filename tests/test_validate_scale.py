@@ -81,7 +81,7 @@ def test_compiled_core_gives_plain_pyshacls_results(synthetic_200):
     assert not ill_typed and not plan.fallback, plan.why
     assert any(c.confirm for c in plan.checks)  # sh:minInclusive, sh:lessThan, xsd:boolean: decided by pyshacl's code
     focus = shacl_compiled.focus_nodes(store, core, plan.compiled)
-    results = shacl_compiled.tuples(shacl_compiled.run(store, core, plan, focus), core, data)
+    results = shacl_compiled.tuples(shacl_compiled.run(store, plan, focus), core, data)
     compiled, _ = Validator.create_validation_report(SimpleNamespace(graph=core), not results, results)
     _, plain, _ = pyshacl.validate(data, shacl_graph=core, allow_warnings=True, allow_infos=True)
     got, expected = _keys(compiled), _keys(plain)
