@@ -230,3 +230,69 @@ def test_service_targets_from_the_parsed_query(query, endpoints):
     from ncts_graph.sparql import service_targets
 
     assert service_targets(query) == endpoints
+
+
+@pytest.mark.parametrize("body, safe", [
+    ("$this ex:a/ex:b ?v FILTER NOT EXISTS { $this ex:f+ ?y }", True),
+    ("$this (ex:a|^ex:b)+ ?v", True),
+    ("$this ex:a ?v FILTER NOT EXISTS { $this ?p ?y }", False),  # a variable predicate
+    ("$this !ex:a ?v", False),  # a negated property set
+    ("$this ex:a* ?v", False),  # length zero: every node of every graph
+    ("$this ex:a? ?v", False),
+    ("GRAPH ?g { $this ex:a ?v }", False),
+    ("$this ex:a ?v . { SELECT ?v WHERE { ?v ?q ?z } }", False),
+    ("$this ex:a ?v ; <urn:ncts-graph:compiled-focus> ?z", False),  # the focus graphs' own predicate
+])
+def test_union_safe(body, safe):
+    """Which SHACL-SPARQL queries may read every graph of the store, the focus graphs included."""
+    from ncts_graph.shacl import union_safe
+
+    assert union_safe(f"PREFIX ex: <http://example.org/ns#> SELECT $this WHERE {{ {body} }}") is safe
+
+
+@pytest.mark.parametrize("mode", ["all", "files", "big"])
+@pytest.mark.parametrize("select", [
+    "SELECT $this WHERE { ?s ?p $this }",  # incoming links: the focus graph links to every focus node
+    "SELECT $this WHERE { ?x ex:p* ?y FILTER(STRSTARTS(STR(?y), 'urn:ncts-graph')) }",  # every node, length zero
+])
+def test_sparql_constraints_never_see_the_focus_graph(tmp_path, mode, select):
+    """A query that could see the engine's own focus-node graphs reads the data graphs only."""
+    shapes = f"""ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:sparql [ sh:prefixes ex: ; sh:select "{select}" ] ."""
+    if mode == "big":  # files parsed by Oxigraph into named graphs, as `ncts validate` loads big input
+        from ncts_graph.bigload import load_oxigraph
+
+        (tmp_path / "shapes.ttl").write_text(HEAD + shapes)
+        (tmp_path / "data.ttl").write_text(HEAD + "ex:a a ex:C . ex:b a ex:C .")
+        report = validate(graph=load_oxigraph([tmp_path / "data.ttl"], bundled=False), scope="all",
+                          shapes=[tmp_path / "shapes.ttl"], bundled_shapes=False)
+    else:
+        report = run(tmp_path, shapes, "ex:a a ex:C . ex:b a ex:C .", mode)
+    assert report.conforms and keys(report) == set()
+
+
+def test_bundled_constraints_with_fixed_predicates_read_the_union():
+    """Speed: a bundled constraint whose predicates are all fixed reads Oxigraph's union of graphs."""
+    from ncts_graph import shacl
+    from ncts_graph.validate import load_shapes
+
+    _, fast = shacl.split_shapes(load_shapes())
+    union = {str(c.shape).rsplit("#", 1)[-1] for c in fast if c.union}
+    assert {"LegalBasisInForceShape", "MeasureShape", "LegalBasisProvenanceShape"} <= union
+    assert "NoEmailAddressShape" not in union  # `$this ?path ?value`
+
+
+@pytest.mark.parametrize("path, empty", [
+    ("ex:p", False), ("( ex:p ex:q )", False), ("[ sh:inversePath ex:p ]", False),
+    ("[ sh:oneOrMorePath ex:p ]", False), ("[ sh:zeroOrMorePath ex:p ]", True), ("[ sh:zeroOrOnePath ex:p ]", True),
+    ("( [ sh:zeroOrOnePath ex:p ] [ sh:zeroOrMorePath ex:q ] )", True), ("( [ sh:zeroOrOnePath ex:p ] ex:q )", False),
+    ("[ sh:alternativePath ( ex:p [ sh:zeroOrOnePath ex:q ] ) ]", True),
+    ("[ sh:inversePath [ sh:zeroOrMorePath ex:p ] ]", True),
+])
+def test_may_be_empty(path, empty):
+    """A path of length zero gives no prefilter (`[] path ?v` would miss a focus node not in the data)."""
+    from rdflib import Graph
+
+    from ncts_graph.shacl_compiled import _Compiler
+
+    sg = Graph().parse(data=HEAD + f"ex:S sh:path {path} .", format="turtle")
+    assert _Compiler(sg).may_be_empty(sg.value(EX.S, SH.path)) is empty
