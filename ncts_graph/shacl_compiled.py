@@ -631,7 +631,7 @@ class FocusGraph:
     GRAPH = FOCUS
     SCOPE = FOCUS + ":scope"
 
-    def __init__(self, store, sg, shapes, scope=None, scope_graphs=None):
+    def __init__(self, store, sg, shapes, scope=None, scope_graphs=None, inline=frozenset()):
         import pyoxigraph as ox
         from rdflib import Literal
 
@@ -639,6 +639,7 @@ class FocusGraph:
 
         self.store, self.keys, self._nodes, self._any, self.originals = store, {}, {}, {}, {}
         self.counts: dict = {}  # key -> the number of focus nodes put in it (for PREFILTER_MIN)
+        self._inline: dict = {}  # shape -> a subquery giving its focus nodes, for shapes in ``inline``
         self.query = _query(store)
         graph = ox.NamedNode(self.GRAPH)
         c = _Compiler(sg) if shapes else None
@@ -651,15 +652,22 @@ class FocusGraph:
         else:
             keep = ""
         made: dict = {}  # shapes with the same targets share their focus nodes (a measure's shapes)
-        for i, shape in enumerate(sorted(shapes, key=str)):
+        found = []  # (key, the query of its focus nodes), run together below
+        # the shapes read once (``inline``: a SHACL-SPARQL constraint's) come last, so they can share a key
+        for i, shape in enumerate(sorted(shapes, key=lambda s: (s in inline, str(s)))):
             groups = _focus_patterns(c, shape)
-            targets = (tuple(sorted(map(str, c.objects(shape, "targetNode")))), tuple(sorted(groups)))
-            if targets in made and not any(isinstance(n, Literal) for n in c.objects(shape, "targetNode")):
+            listed = c.objects(shape, "targetNode")
+            targets = (tuple(sorted(map(str, listed))), tuple(sorted(groups)))
+            if targets in made and not any(isinstance(n, Literal) for n in listed):
                 self.keys[shape] = made[targets]
+                continue
+            select = "SELECT DISTINCT ?this WHERE { { " + " UNION ".join(groups) + f" }} {keep} }}"
+            if shape in inline and groups and not listed:  # a subquery where it is read, not 100,000 inserts
+                self.keys[shape], self._inline[shape] = None, f"{{ {select} }}"
                 continue
             key = ox.NamedNode(f"{FOCUS}:{i}")
             self.keys[shape] = made[targets] = key.value
-            nodes = [n for n in c.objects(shape, "targetNode") if scope is None or n in scope]
+            nodes = [n for n in listed if scope is None or n in scope]
             if scope_graphs is not None and nodes:  # a target node is in scope when a user's graph describes it
                 nodes = [n for n in nodes if self.query(f"ASK {{ {keep} }}",
                                                         substitutions={ox.Variable("this"): _ox_term(n)})]
@@ -668,10 +676,10 @@ class FocusGraph:
             self._originals(nodes)
             self.counts[key.value] = len(nodes)
             if groups:
-                query = "SELECT DISTINCT ?this WHERE { { " + " UNION ".join(groups) + f" }} {keep} }}"
-                rows = [row[0] for row in self.query(query)]
-                self.counts[key.value] += len(rows)
-                store.bulk_extend(ox.Quad(key, graph, n, graph) for n in rows)
+                found.append((key, select))
+        for (key, _), rows in zip(found, _solutions(store, [q for _, q in found])):
+            self.counts[key.value] += len(rows)
+            store.bulk_extend(ox.Quad(key, graph, row[0], graph) for row in rows)
 
     def _originals(self, nodes) -> None:
         """Oxigraph stores a typed literal in its canonical form ("4.0"^^xsd:decimal as "4"): a
@@ -695,6 +703,8 @@ class FocusGraph:
 
     def pattern(self, shape) -> str:
         """The SPARQL group binding ?this to the shape's focus nodes."""
+        if shape in self._inline:
+            return self._inline[shape]
         return f"GRAPH <{self.GRAPH}> {{ <{self.keys[shape]}> <{self.GRAPH}> ?this }}"
 
     def nodes(self, shape) -> list:

@@ -58,22 +58,31 @@ def _ox_quad(s, p, o, c):
 
 def to_rdflib(term):
     """An Oxigraph term as the equal rdflib term (None stays None)."""
+    if term is None:
+        return None
+    make = (_MAKERS or _makers()).get(type(term))
+    if make is None:
+        raise NctsError(f"cannot convert query result term {term!r}")
+    return make(term)
+
+
+_MAKERS: dict = {}  # Oxigraph term type -> its conversion; imported once (a result has 100,000s of terms)
+
+
+def _makers() -> dict:
     import pyoxigraph as ox
     from rdflib import BNode, Literal, URIRef
 
-    if term is None:
-        return None
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
+    def literal(term):
         if term.language:
             return Literal(term.value, lang=term.language)
         if term.datatype.value == _XSD_STRING:  # a simple literal, as rdflib parses it
             return Literal(term.value)
         return Literal(term.value, datatype=URIRef(term.datatype.value))
-    raise NctsError(f"cannot convert query result term {term!r}")
+
+    _MAKERS.update({ox.NamedNode: lambda t: URIRef(t.value), ox.BlankNode: lambda t: BNode(t.value),
+                    ox.Literal: literal})
+    return _MAKERS
 
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"

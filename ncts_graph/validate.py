@@ -405,7 +405,7 @@ def _outcome(data, scope, shapes_graph, inference: str, prefixes: dict, engine: 
             own = plan.compiled | {s for s in fast_shapes if s in plain and s not in plan.fallback}
             in_place = scope_graphs is not None and shacl.oxigraph_of(data) is not None
             focus = shacl_compiled.FocusGraph(store, shapes_graph, own, None if in_place else scope,
-                                              scope_graphs if in_place else None)
+                                              scope_graphs if in_place else None, inline=own - {c.top for c in plan.checks})
             outcome.hits = shacl_compiled.run(store, plan, focus)
             rest = fast_shapes - set(focus.keys)
             if plan.fallback or rest:
@@ -495,6 +495,9 @@ def _fill(message, bindings, prefixes: dict):
     from rdflib import Literal
 
     from .namespaces import compact
+
+    if "{" not in message:  # no template (most messages; tens of thousands of results)
+        return message
 
     def value(match):
         term = bindings.get(match.group(1))
