@@ -266,12 +266,13 @@ def _batch(store, nodes, query: str, width: int = 2):
     (blank nodes cannot be written in a query) and joined in front as ?n ({nodes})."""
     import pyoxigraph as ox
 
-    from .store import _ox_term, to_rdflib
+    from .store import _ox_term, converter
 
     graph = ox.NamedNode(_BATCH)
     store.bulk_extend(ox.Quad(graph, graph, _ox_term(n), graph) for n in dict.fromkeys(nodes))
     try:
         text = query.replace("{nodes}", f"GRAPH <{graph.value}> {{ <{graph.value}> <{graph.value}> ?n }}")
+        to_rdflib = converter()
         rows = [[to_rdflib(row[i]) for i in range(width)] for row in store.query_all(text)]
     finally:
         store.clear_graph(graph)

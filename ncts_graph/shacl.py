@@ -472,7 +472,7 @@ def run_sparql(store, constraints, focus) -> list[dict]:
 
     from . import shacl_compiled
     from .sparql import inject
-    from .store import _ox_term, to_rdflib
+    from .store import _ox_term, converter
 
     own = shacl_compiled._given(store, focus) if isinstance(focus, dict) else None
     focus = own or focus
@@ -508,6 +508,7 @@ def run_sparql(store, constraints, focus) -> list[dict]:
         if own is not None:
             own.close()
     results = []
+    to_rdflib = converter()
     for (c, _text, _subs, node), answer in zip(jobs, answers):
         if isinstance(answer, ShapesError):
             raise answer

@@ -780,8 +780,9 @@ def run(store, the_plan: Plan, focus) -> list:
     """The compiled checks on Oxigraph: a :class:`Hit` per result (:func:`tuples` makes
     pyshacl's result tuples of them). ``focus``: a :class:`FocusGraph` (or a dict of focus
     nodes, put in one for the run)."""
-    from .store import to_rdflib
+    from .store import converter
 
+    to_rdflib = converter()
     own = None
     if isinstance(focus, dict):
         own = focus = _given(store, focus)

@@ -66,6 +66,20 @@ def to_rdflib(term):
     return make(term)
 
 
+def converter():
+    """:func:`to_rdflib` for many rows: each distinct term converted once, and shared (the rows of a
+    large validation repeat the same legal bases, dates and graphs tens of thousands of times)."""
+    done: dict = {}
+
+    def convert(term):
+        out = done.get(term)
+        if out is None and term is not None:
+            out = done[term] = to_rdflib(term)
+        return out
+
+    return convert
+
+
 _MAKERS: dict = {}  # Oxigraph term type -> its conversion; imported once (a result has 100,000s of terms)
 
 

@@ -238,16 +238,19 @@ def _defined_oxigraph(dataset, store, graph_names) -> dict[str, int]:
     from rdflib.namespace import RDF, RDFS
 
     names = None if graph_names is None else sorted({str(n) for n in graph_names})
-    inside = "" if names is None else "FILTER(?g IN (" + ", ".join(f"<{n}>" for n in names) + "))"
+    # VALUES, not FILTER(?p IN ...), and each graph by name: Oxigraph then looks the predicates up in
+    # its index rather than scanning every triple (2.4 s at 2.4 million triples)
+    graphs = ["?g"] if names is None else [f"<{n}>" for n in names]
     out = {}
     for key, cls, _nl, _en in KINDS:
         classes = sorted(set(dataset.transitive_subjects(RDFS.subClassOf, URIRef(NCTS + cls))))
-        groups = [f"{{ ?s <{RDF.type}> ?c FILTER(?c IN ({', '.join(c.n3() for c in classes)})) }}"]
+        groups = [f"{{ VALUES ?c {{ {' '.join(c.n3() for c in classes)} }} ?s <{RDF.type}> ?c }}"]
         if cls == "Measure":
             props = sorted(set(dataset.subjects(RDFS.domain, URIRef(NCTS + cls))))
             if props:
-                groups.append(f"{{ ?s ?p ?o FILTER(?p IN ({', '.join(p.n3() for p in props)})) }}")
-        query = f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH ?g {{ {' UNION '.join(groups)} }} {inside} }}"
+                groups.append(f"{{ VALUES ?p {{ {' '.join(p.n3() for p in props)} }} ?s ?p ?o }}")
+        body = " UNION ".join(groups)
+        query = f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {' UNION '.join(f'{{ GRAPH {g} {{ {body} }} }}' for g in graphs)} }}"
         out[key] = int(next(iter(store.store.query(query)))[0].value)
     return out
 

@@ -8,6 +8,7 @@ defined in the user's files are reported (``scope="all"`` reports everything).
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
@@ -488,22 +489,31 @@ def _add_result(report, row, prefixes: dict, data, shapes_graph, root=None):
         report.add((node, sh.resultMessage, _fill(message, row["bindings"], prefixes)))
 
 
-def _fill(message, bindings, prefixes: dict):
-    """SHACL message templates: {?var} and {$var} take the solution's value."""
-    import re
-
+def _fill(message, bindings, prefixes: dict, done: dict | None = None):
+    """SHACL message templates: {?var} and {$var} take the solution's value. ``done``: the
+    messages filled so far (tens of thousands of results repeat the same few values)."""
     from rdflib import Literal
 
     from .namespaces import compact
 
-    if "{" not in message:  # no template (most messages; tens of thousands of results)
+    names = _TEMPLATE.findall(message) if "{" in message else None
+    if not names:
         return message
+    key = (message, *(bindings.get(n) for n in names))
+    if done is not None and key in done:
+        return done[key]
 
     def value(match):
         term = bindings.get(match.group(1))
         return "" if term is None else str(term) if isinstance(term, Literal) else compact(term, prefixes)
 
-    return Literal(re.sub(r"\{[?$](\w+)\}", value, str(message)), lang=message.language)
+    out = Literal(_TEMPLATE.sub(value, str(message)), lang=message.language)
+    if done is not None:
+        done[key] = out
+    return out
+
+
+_TEMPLATE = re.compile(r"\{[?$](\w+)\}")
 
 
 def _component(term) -> str:
@@ -558,9 +568,11 @@ def _results_of(outcome: _Outcome, dataset, shapes_graph, lang: str, user_graphs
 
     fields = [(hit.focus, hit.check.path, hit.value, hit.check.severity, hit.check.messages, hit.check.shape,
                URIRef(SH + hit.check.component)) for hit in outcome.hits]  # as _results reads them
+    done: dict = {}
     for row, prefixes, _data, _shapes in outcome.rows:
         fields.append((row["focus"], row["path"], row["value"], row["severity"],
-                       [_fill(m, row["bindings"], prefixes) for m in row["messages"]], row["shape"], row["component"]))
+                       [_fill(m, row["bindings"], prefixes, done) for m in row["messages"]], row["shape"],
+                       row["component"]))
     return _located(fields, Locator(dataset, lang), shapes_graph, lang, user_graphs)
 
 
