@@ -757,15 +757,26 @@ def _drop(store, graph) -> None:
 
 def _solutions(store, queries: list[str]) -> list[list]:
     """Every query's solutions, read in two threads (Oxigraph evaluates without the GIL)."""
-    import os
-    from concurrent.futures import ThreadPoolExecutor
+    with _Pool(store) as ask:
+        return [f.result() for f in [ask(q) for q in queries]]
 
-    run = lambda q: list(_query(store)(q))  # noqa: E731
-    workers = min(2, os.cpu_count() or 1, len(queries))
-    if workers < 2:
-        return [run(q) for q in queries]
-    with ThreadPoolExecutor(workers) as pool:
-        return list(pool.map(run, queries))
+
+class _Pool:
+    """Queries on the store in two threads (one on a single core): ``ask(query)`` gives a future
+    of its solutions, a list."""
+
+    def __init__(self, store):
+        import os
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.read = _query(store)
+        self.pool = ThreadPoolExecutor(min(2, os.cpu_count() or 1))
+
+    def __enter__(self):
+        return lambda query: self.pool.submit(lambda: list(self.read(query)))
+
+    def __exit__(self, *exc):
+        self.pool.shutdown(wait=True, cancel_futures=exc[0] is not None)
 
 
 class Hit(NamedTuple):
@@ -788,21 +799,29 @@ def run(store, the_plan: Plan, focus) -> list:
         own = focus = _given(store, focus)
     try:
         checks = [c for c in the_plan.checks if focus.has_nodes(c.top)]
-        # the prefilters that find nothing rule their checks out
-        first = [c for c in checks if c.exists is None and c.prefilter and focus.count(c.top) >= PREFILTER_MIN]
-        ruled_out = {id(c) for c, rows in zip(first, _solutions(store, [c.prefilter for c in first])) if not rows}
-        alone = [c for c in checks if c.exists is None and id(c) not in ruled_out]
         together: dict = {}  # top shape -> its focus-node tests, one query
         for c in checks:
             if c.exists is not None:
                 together.setdefault(c.top, []).append(c)
-        queries = [c.query.replace("{focus}", focus.pattern(c.top)) for c in alone]
+        merged = []
         for top, tests in together.items():
             flags = [f"?_f{i}" for i in range(len(tests))]
-            queries.append(f"SELECT ?this {' '.join(flags)} WHERE {{ {focus.pattern(top)} "
-                           + " ".join(f"BIND({t.exists} AS {f})" for t, f in zip(tests, flags))
-                           + f" FILTER({' || '.join(flags)}) }}")
-        answers = _solutions(store, queries)
+            merged.append(f"SELECT ?this {' '.join(flags)} WHERE {{ {focus.pattern(top)} "
+                          + " ".join(f"BIND({t.exists} AS {f})" for t, f in zip(tests, flags))
+                          + f" FILTER({' || '.join(flags)}) }}")
+        # the prefilters first (they are short), then the rest; a check whose prefilter finds
+        # nothing never runs. One queue, so neither thread waits for the other between the two.
+        with _Pool(store) as ask:
+            first = [(c, ask(c.prefilter)) for c in checks
+                     if c.exists is None and c.prefilter and focus.count(c.top) >= PREFILTER_MIN]
+            ruled = {id(c) for c, _ in first}
+            plain = [(c, ask(c.query.replace("{focus}", focus.pattern(c.top)))) for c in checks
+                     if c.exists is None and id(c) not in ruled]
+            merged = [ask(q) for q in merged]
+            alone = plain + [(c, ask(c.query.replace("{focus}", focus.pattern(c.top))))
+                             for c, found in first if found.result()]
+            answers = [f.result() for _, f in alone] + [f.result() for f in merged]
+            alone = [c for c, _ in alone]
     finally:
         if own is not None:
             own.close()

@@ -394,12 +394,14 @@ def _outcome(data, scope, shapes_graph, inference: str, prefixes: dict, engine: 
         triples = ((s, p, o) for g in data.graphs() for s, p, o in g) if hasattr(data, "graphs") else data
         return shacl.to_store(triples, ill_typed)
 
-    focus = None
+    focus = side = None
     outcome = _Outcome(core, data)
     try:
         if engine == "pyshacl":
             outcome.graph, focus = shacl.run_core(data, shapes_graph, core, scope, fast_shapes)
         else:
+            from concurrent.futures import ThreadPoolExecutor
+
             store = data_store()
             plan = shacl_compiled.plan(core, confirm=not ill_typed)
             plain = set(shacl_compiled.top_level_shapes(shapes_graph))
@@ -407,8 +409,11 @@ def _outcome(data, scope, shapes_graph, inference: str, prefixes: dict, engine: 
             in_place = scope_graphs is not None and shacl.oxigraph_of(data) is not None
             focus = shacl_compiled.FocusGraph(store, shapes_graph, own, None if in_place else scope,
                                               scope_graphs if in_place else None, inline=own - {c.top for c in plan.checks})
-            outcome.hits = shacl_compiled.run(store, plan, focus)
             rest = fast_shapes - set(focus.keys)
+            if fast and not (plan.fallback or rest):  # the SHACL-SPARQL constraints need nothing pyshacl finds:
+                side = ThreadPoolExecutor(1)  # they run beside the core's queries, so no core waits on a tail
+                fast = side.submit(shacl.run_sparql, store, fast, focus)
+            outcome.hits = shacl_compiled.run(store, plan, focus)
             if plan.fallback or rest:
                 outcome.graph, more = shacl.run_core(data, shapes_graph, core, scope, rest, only=plan.fallback,
                                                      extra=shacl_compiled.tuples(outcome.hits, core, data))
@@ -417,8 +422,11 @@ def _outcome(data, scope, shapes_graph, inference: str, prefixes: dict, engine: 
                     focus.add(shape, nodes)
         if fast:
             store = store or data_store()
-            outcome.rows += [(row, prefixes, data, shapes_graph) for row in shacl.run_sparql(store, fast, focus)]
+            rows = fast.result() if side is not None else shacl.run_sparql(store, fast, focus)
+            outcome.rows += [(row, prefixes, data, shapes_graph) for row in rows]
     finally:
+        if side is not None:
+            side.shutdown(wait=True, cancel_futures=True)
         if focus is not None and not isinstance(focus, dict):
             focus.close()
     return outcome
