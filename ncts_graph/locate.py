@@ -123,17 +123,18 @@ class Locator:
 
         home = str(paths.home())
         graphs: dict = {}
-        for n, g in _batch(store, wanted, "SELECT DISTINCT ?n ?x WHERE { {nodes} GRAPH ?x { ?n ?p ?o } }"):
-            graphs.setdefault(n, []).append(self.files.get(str(g)))
+        for n, g in _batch(store, wanted, "SELECT DISTINCT ?n ?x WHERE { {nodes} GRAPH ?x { ?n ?p ?o } }", raw=True):
+            graphs.setdefault(n, []).append(self.files.get(g.value))
         for n in wanted:
             files = [f for f in graphs.get(n, []) if f]
             user = [f for f in files if not f.startswith(home)]
             self._files[n] = (user or files or [None])[0]
-        labels: dict = {}
-        for n, label in _batch(store, wanted, "SELECT ?n ?x WHERE { {nodes} ?n <http://www.w3.org/2000/01/rdf-schema#label> ?x }"):
-            labels.setdefault(n, []).append(label)
+        labels: dict = {}  # the language of each label, as Oxigraph gives it (no rdflib Literal made)
+        for n, label in _batch(store, wanted, "SELECT ?n ?x WHERE { {nodes} ?n <http://www.w3.org/2000/01/rdf-schema#label> ?x "
+                                              "FILTER(isLiteral(?x)) }", raw=True):
+            labels.setdefault(n, {})[label.language.lower() if label.language else None] = label.value
         for n in wanted:
-            self._labels[n] = self._pick(labels.get(n, []))
+            self._labels[n] = self._choose(labels.get(n, {}))
         todo = [n for n in nodes if _is_blank(n)]
         for _depth in range(4):  # _values(): the values of a blank node, three levels down
             if not todo:
@@ -158,7 +159,10 @@ class Locator:
     def _pick(self, labels) -> str | None:
         from rdflib import Literal
 
-        labels = {l.language: str(l) for l in labels if isinstance(l, Literal)}
+        return self._choose({l.language: str(l) for l in labels if isinstance(l, Literal)})
+
+    def _choose(self, labels: dict) -> str | None:
+        """{language: label} -> the label in the report's language, else English, Dutch, any."""
         return labels.get(self.lang) or labels.get("en") or labels.get("nl") or next(iter(labels.values()), None)
 
     def owner(self, node, depth: int = 5):
@@ -261,22 +265,24 @@ def _first(rows) -> dict:
 _BATCH = "urn:ncts-graph:locate"
 
 
-def _batch(store, nodes, query: str, width: int = 2):
+def _batch(store, nodes, query: str, width: int = 2, raw: bool = False):
     """Rows of ``query`` for many nodes at once: the nodes are put in a named graph of their own
-    (blank nodes cannot be written in a query) and joined in front as ?n ({nodes})."""
+    (blank nodes cannot be written in a query) and joined in front as ?n ({nodes}). Each row's
+    ?n is the node given; its other columns are rdflib terms (``raw``: Oxigraph's, unconverted)."""
     import pyoxigraph as ox
 
     from .store import _ox_term, converter
 
     graph = ox.NamedNode(_BATCH)
-    store.bulk_extend(ox.Quad(graph, graph, _ox_term(n), graph) for n in dict.fromkeys(nodes))
+    given = {_ox_term(n): n for n in dict.fromkeys(nodes)}
+    store.bulk_extend(ox.Quad(graph, graph, t, graph) for t in given)
     try:
         text = query.replace("{nodes}", f"GRAPH <{graph.value}> {{ <{graph.value}> <{graph.value}> ?n }}")
-        to_rdflib = converter()
-        rows = [[to_rdflib(row[i]) for i in range(width)] for row in store.query_all(text)]
+        convert = (lambda t: t) if raw else converter()
+        rows = [(given[row[0]], *[convert(row[i]) for i in range(1, width)]) for row in store.query_all(text)]
     finally:
         store.clear_graph(graph)
-    return [tuple(r) for r in rows if r[-1] is not None]
+    return [r for r in rows if r[-1] is not None]
 
 
 def _display(path: str) -> str:

@@ -60,6 +60,9 @@ PREFILTER_MIN = 1000
 # a subquery's LIMIT keeps Oxigraph from pushing a FILTER into it: a value test (EXISTS of a class,
 # say) then runs once per distinct value rather than once per triple
 _NO_PUSHDOWN = "LIMIT 1000000000000"
+# a check whose prefilter finds at most this many failing values runs once per value (an invalid
+# class value among 100,000 measures: 0.15 s, where the whole check takes 1.8 s)
+BY_VALUE = 50
 _TARGETS = ("targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf")
 
 
@@ -87,6 +90,9 @@ class Check:
     # nothing (a value that fails a value-only test anywhere, two values of one language anywhere):
     # run first on large focus sets, where it is cheaper than the check (:data:`PREFILTER_MIN`)
     prefilter: str | None = None
+    # the prefilter gives the failing values (?v; at most BY_VALUE + 1): when it gives no more than
+    # BY_VALUE, the check runs once for each of them, ?v bound, rather than over every focus node
+    by_value: bool = False
     severity: object = None  # the shape's sh:severity (sh:Violation when it has none), set by plan()
     messages: list = field(default_factory=list)  # the shape's sh:message literals, set by plan()
 
@@ -456,18 +462,18 @@ def _shape_checks(c: _Compiler, shape, top) -> list[Check]:
             return None
         if "EXISTS" in test:  # once per distinct value
             return (f"SELECT ?v WHERE {{ {{ SELECT DISTINCT ?v WHERE {{ [] {path} ?v }} {_NO_PUSHDOWN} }} "
-                    f"FILTER(!({test})) }} LIMIT 1")
-        return f"SELECT ?v WHERE {{ [] {path} ?v FILTER(!({test})) }} LIMIT 1"
+                    f"FILTER(!({test})) }} LIMIT {BY_VALUE + 1}")
+        return f"SELECT DISTINCT ?v WHERE {{ [] {path} ?v FILTER(!({test})) }} LIMIT {BY_VALUE + 1}"
 
     for component, certain, confirm in confirmed:
         other = f"?this <{confirm.other}> ?w . " if confirm.other else ""
         checks.append(Check(shape, component, f"SELECT DISTINCT ?this ?v{' ?w' if other else ''} WHERE {{ {{focus}} "
                             f"?this {path} ?v . {other}FILTER(!({certain})) }}", True, path_node, top, confirm,
-                            prefilter=None if other else failing(certain)))
+                            prefilter=None if other else failing(certain), by_value=not other))
     for component, test in tests:
         test = test.replace('{v}', '?v')
         checks.append(Check(shape, component, f"SELECT DISTINCT ?this ?v WHERE {{ {{focus}} ?this {path} ?v "
-                            f"FILTER(!({test})) }}", True, path_node, top, prefilter=failing(test)))
+                            f"FILTER(!({test})) }}", True, path_node, top, prefilter=failing(test), by_value=True))
 
     def over(n: int, test: str = "") -> str | None:
         """The prefilter of a count above n: some node, anywhere, has more than n such values."""
@@ -773,7 +779,7 @@ class _Pool:
         self.pool = ThreadPoolExecutor(min(2, os.cpu_count() or 1))
 
     def __enter__(self):
-        return lambda query: self.pool.submit(lambda: list(self.read(query)))
+        return lambda query, bound=None: self.pool.submit(lambda: list(self.read(query, substitutions=bound or {})))
 
     def __exit__(self, *exc):
         self.pool.shutdown(wait=True, cancel_futures=exc[0] is not None)
@@ -791,6 +797,8 @@ def run(store, the_plan: Plan, focus) -> list:
     """The compiled checks on Oxigraph: a :class:`Hit` per result (:func:`tuples` makes
     pyshacl's result tuples of them). ``focus``: a :class:`FocusGraph` (or a dict of focus
     nodes, put in one for the run)."""
+    import pyoxigraph as ox
+
     from .store import converter
 
     to_rdflib = converter()
@@ -818,8 +826,16 @@ def run(store, the_plan: Plan, focus) -> list:
             plain = [(c, ask(c.query.replace("{focus}", focus.pattern(c.top)))) for c in checks
                      if c.exists is None and id(c) not in ruled]
             merged = [ask(q) for q in merged]
-            alone = plain + [(c, ask(c.query.replace("{focus}", focus.pattern(c.top))))
-                             for c, found in first if found.result()]
+            alone = plain[:]
+            for c, found in first:
+                bad = found.result()
+                if not bad:
+                    continue
+                query = c.query.replace("{focus}", focus.pattern(c.top))
+                if c.by_value and len(bad) <= BY_VALUE:
+                    alone += [(c, ask(query, {ox.Variable("v"): row[0]})) for row in bad]
+                else:
+                    alone.append((c, ask(query)))
             answers = [f.result() for _, f in alone] + [f.result() for f in merged]
             alone = [c for c, _ in alone]
     finally:
