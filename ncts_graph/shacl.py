@@ -27,6 +27,7 @@ from .errors import NctsError
 
 SH = "http://www.w3.org/ns/shacl#"
 PREBOUND = ("this", "currentShape", "shapesGraph")
+FEW = 50  # a SPARQL constraint with at most this many results anywhere runs for their $this alone
 _PATH = "<urn:ncts-graph:shacl-path>"  # stands for $PATH (component validators) when parsing
 
 
@@ -40,6 +41,7 @@ class SparqlConstraint:
     prebind: tuple = ("this",)  # the variables substituted (Oxigraph substitutes projected ones only)
     join: bool = False  # one query for all focus nodes, joined from the focus graph (join_safe)
     union: bool = False  # may read every graph of the store, the focus graphs included (union_safe)
+    alone: bool = False  # may run without the focus nodes first (join and binds_this)
 
 
 _PARSED: dict = {}
@@ -66,11 +68,11 @@ def analyse(query: str) -> dict:
     if key not in _ANALYSES:
         problem = forbidden(query)
         facts = {"forbidden": problem, "substitution_safe": False, "join_safe": False, "projection": None,
-                 "union_safe": False}
+                 "union_safe": False, "binds_this": False}
         if problem is None:
             projected = _projection(query)
             facts.update(substitution_safe=substitution_safe(query), join_safe=join_safe(query),
-                         union_safe=union_safe(query),
+                         union_safe=union_safe(query), binds_this=binds_this(query),
                          projection=None if projected is None else sorted(projected))
         _ANALYSES[key] = facts
         _UNSAVED = True
@@ -239,6 +241,28 @@ def union_safe(query: str) -> bool:
     return True
 
 
+def binds_this(query: str) -> bool:
+    """Whether every solution of the query binds $this by the query's own triple patterns (in
+    its top-level group, or in every branch of a top-level UNION). Then a join-safe query's
+    results on the focus nodes are its results anywhere whose $this is a focus node: it can run
+    without them first (:func:`run_sparql`)."""
+    from rdflib import Variable
+
+    from .sparql import tree_nodes
+
+    this = Variable("this")
+
+    def binds(group) -> bool:
+        for part in dict.get(group, "part") or []:
+            if part.name == "TriplesBlock" and any(n == this for n in tree_nodes(part)):
+                return True
+            if part.name == "GroupOrUnionGraphPattern" and all(binds(g) for g in part["graph"]):
+                return True
+        return False
+
+    return binds(_parse(query)[1]["where"])
+
+
 def _names(node) -> set:
     from rdflib.plugins.sparql.parserutils import CompValue
 
@@ -405,7 +429,8 @@ def split_shapes(shapes):
         messages = list(shapes.objects(constraint, sh.message)) or list(shapes.objects(shape, sh.message))
         severity = shapes.value(shape, sh.severity) or sh.Violation
         fast.append(SparqlConstraint(shape, constraint, query, severity, messages, prebind,
-                                     facts["join_safe"] and "currentShape" not in str(select), facts["union_safe"]))
+                                     facts["join_safe"] and "currentShape" not in str(select), facts["union_safe"],
+                                     facts["join_safe"] and facts["binds_this"]))
         core.remove((shape, sh.sparql, constraint))
     _save_analyses()
     return core, fast
@@ -480,42 +505,57 @@ def run_sparql(store, constraints, focus) -> list[dict]:
     own = shacl_compiled._given(store, focus) if isinstance(focus, dict) else None
     focus = own or focus
     jobs = []  # (constraint, query, substitutions, focus node or None)
-    try:
-        for c in constraints:
-            if not focus.has_nodes(c.shape):
-                continue
-            if c.join:
-                jobs.append((c, inject(c.select, focus.pattern(c.shape)), None, None))
-                continue
-            values = {"currentShape": _ox_term(c.shape)}
-            for node in focus.nodes(c.shape):
-                values["this"] = _ox_term(node)
-                jobs.append((c, c.select, {ox.Variable(v): values[v] for v in c.prebind}, node))
+    first = []  # (constraint, query on the focus nodes) of those run without the focus nodes first
 
-        def solve(job):
-            c, text, substitutions, _node = job
-            try:
-                solutions = (shacl_compiled._query(store) if c.union else store.query)(text, substitutions=substitutions)
-            except SyntaxError as exc:
-                return ShapesError(f"SPARQL syntax error in a constraint of {c.shape}: {' '.join(str(exc).split())}",
-                                   c.constraint)
-            return [v.value for v in solutions.variables], list(solutions)
+    def solve(job):
+        c, text, substitutions, _node = job
+        try:
+            solutions = (shacl_compiled._query(store) if c.union else store.query)(text, substitutions=substitutions)
+        except SyntaxError as exc:
+            return ShapesError(f"SPARQL syntax error in a constraint of {c.shape}: {' '.join(str(exc).split())}",
+                               c.constraint)
+        return [v.value for v in solutions.variables], list(solutions)
 
+    def solve_all(jobs):
         workers = min(2, os.cpu_count() or 1)
         if workers > 1 and len(jobs) > 1:  # Oxigraph evaluates without the GIL
             with ThreadPoolExecutor(workers) as pool:
                 answers = list(pool.map(solve, jobs))
         else:
             answers = [solve(job) for job in jobs]
+        for answer in answers:
+            if isinstance(answer, ShapesError):
+                raise answer
+        return answers
+
+    try:
+        for c in constraints:
+            if not focus.has_nodes(c.shape):
+                continue
+            if c.join:
+                (first if c.alone else jobs).append((c, inject(c.select, focus.pattern(c.shape)), None, None))
+                continue
+            values = {"currentShape": _ox_term(c.shape)}
+            for node in focus.nodes(c.shape):
+                values["this"] = _ox_term(node)
+                jobs.append((c, c.select, {ox.Variable(v): values[v] for v in c.prebind}, node))
+        # a query that binds $this itself runs without the focus nodes first: when it finds few
+        # results anywhere (an e-mail address among 100,000 measures: 0.7 s, not 3 s), it then runs
+        # only for their $this, else on all focus nodes as the others do
+        anywhere = solve_all([(c, f"{c.select}\nLIMIT {FEW + 1}", None, None) for c, *_ in first])
+        for (c, joined, _s, _n), (_names, solutions) in zip(first, anywhere):
+            if len(solutions) > FEW:
+                jobs.append((c, joined, None, None))
+            else:
+                jobs += [(c, joined, {ox.Variable("this"): this}, None)
+                         for this in dict.fromkeys(s["this"] for s in solutions)]
+        answers = solve_all(jobs)
     finally:
         if own is not None:
             own.close()
     results = []
     to_rdflib = converter()
-    for (c, _text, _subs, node), answer in zip(jobs, answers):
-        if isinstance(answer, ShapesError):
-            raise answer
-        names, solutions = answer
+    for (c, _text, _subs, node), (names, solutions) in zip(jobs, answers):
         for sol in solutions:
             row = {n: to_rdflib(sol[n]) for n in names}
             if row.get("failure") is not None and str(row["failure"]) == "true":

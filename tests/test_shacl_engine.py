@@ -297,3 +297,40 @@ def test_may_be_empty(path, empty):
 
     sg = Graph().parse(data=HEAD + f"ex:S sh:path {path} .", format="turtle")
     assert _Compiler(sg).may_be_empty(sg.value(EX.S, SH.path)) is empty
+
+
+@pytest.mark.parametrize("body, binds", [
+    ("$this ex:p ?x", True),
+    ("{ $this ex:p ?x } UNION { ?y ex:q $this }", True),
+    ("{ $this ex:p ?x } UNION { ?y ex:q ?x }", False),  # a branch leaves $this unbound
+    ("OPTIONAL { $this ex:p ?x }", False),
+    ("FILTER NOT EXISTS { $this ex:p ?x }", False),
+    ("?x ex:p ?y FILTER(?x = $this)", False),
+])
+def test_binds_this(body, binds):
+    from ncts_graph.shacl import binds_this
+
+    assert binds_this(f"PREFIX ex: <http://example.org/ns#> SELECT $this WHERE {{ {body} }}") is binds
+
+
+@pytest.mark.parametrize("mode", ["all", "files", "big"])
+@pytest.mark.parametrize("few", [0, 1, 50])
+def test_constraint_run_without_focus_nodes_first(tmp_path, monkeypatch, mode, few):
+    """A query binding $this itself runs anywhere first, then for its $this alone (few results)
+    or on every focus node (many): the results are the focus nodes' either way, never ex:b's."""
+    from ncts_graph import shacl
+
+    monkeypatch.setattr(shacl, "FEW", few)
+    shapes = """ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:sparql [ sh:prefixes ex: ; sh:select
+        "SELECT $this ?value WHERE { { $this ex:p ?value } UNION { $this ex:q ?value } }" ] ."""
+    data = "ex:a a ex:C ; ex:p 1 . ex:b ex:p 2 . ex:c a ex:C ; ex:q 3 . ex:d a ex:C ."
+    if mode == "big":
+        from ncts_graph.bigload import load_oxigraph
+
+        (tmp_path / "shapes.ttl").write_text(HEAD + shapes)
+        (tmp_path / "data.ttl").write_text(HEAD + data)
+        report = validate(graph=load_oxigraph([tmp_path / "data.ttl"], bundled=False), scope="all",
+                          shapes=[tmp_path / "shapes.ttl"], bundled_shapes=False)
+    else:
+        report = run(tmp_path, shapes, data, mode)
+    assert {(r.focus, r.value) for r in report.results} == {(EX.a, Literal(1)), (EX.c, Literal(3))}
