@@ -9,6 +9,7 @@ checks, and no oxrdflib start-up cost).
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 from .errors import NctsError
@@ -69,6 +70,35 @@ def check_fits(files, available: int | None = None) -> None:
                         f"validate on a machine with more memory)")
 
 
+@lru_cache(maxsize=1)
+def _libc():
+    """The C library, where it is glibc (its allocator has the knobs below); else None."""
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL("libc.so.6")  # by name: ctypes.util.find_library runs ldconfig
+    except OSError:
+        return None
+    return libc if hasattr(libc, "malloc_trim") and hasattr(libc, "mallopt") else None
+
+
+def fewer_arenas() -> None:
+    """At most two malloc arenas from now on: each thread that queries Oxigraph would otherwise
+    get an arena of its own, whose freed memory no other thread reuses (85 MiB of the peak at
+    N = 100,000). No effect off glibc."""
+    libc = _libc()
+    if libc is not None:
+        libc.mallopt(-8, 2)  # M_ARENA_MAX
+
+
+def release() -> None:
+    """Give the memory freed so far back to the system (glibc keeps it for reuse otherwise, and a
+    later phase then peaks above it: 100 MiB at N = 100,000 after the focus graphs are dropped)."""
+    libc = _libc()
+    if libc is not None:
+        libc.malloc_trim(0)
+
+
 def is_big(files) -> bool:
     total = 0
     for f in files:
@@ -90,6 +120,7 @@ def load_oxigraph(files, *, bundled: bool = True):
     from .namespaces import PREFIXES
     from .query import fill
 
+    fewer_arenas()
     ds = Dataset(store="Oxigraph", default_union=True)
     for prefix, iri in PREFIXES.items():
         ds.bind(prefix, iri, override=True)

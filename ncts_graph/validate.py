@@ -429,6 +429,10 @@ def _outcome(data, scope, shapes_graph, inference: str, prefixes: dict, engine: 
             side.shutdown(wait=True, cancel_futures=True)
         if focus is not None and not isinstance(focus, dict):
             focus.close()
+        if shacl.oxigraph_of(data) is not None:  # large input: the focus graphs' memory back before locating
+            from .bigload import release
+
+            release()
     return outcome
 
 
@@ -586,7 +590,10 @@ def _results_of(outcome: _Outcome, dataset, shapes_graph, lang: str, user_graphs
 
 def _located(fields, locator, shapes_graph, lang: str, user_graphs: dict | None) -> list[Result]:
     """Result objects, each located in its file, sorted for reading."""
+    from .bigload import release
+
     locator.prefetch(f[0] for f in fields)
+    release()  # the prefetch's query results are freed: their memory back before the files are read
     names: dict = {}
     results = []
     for focus, path, value, severity, messages_list, shape, component in fields:
