@@ -627,6 +627,24 @@ def focus_nodes(store, sg, shapes, scope=None) -> dict:
         focus.close()
 
 
+def reads(the_plan: Plan, sparql=()) -> dict:
+    """How many queries read each top shape's focus nodes, counting neither the prefilters nor
+    the checks behind them (which read them only when their prefilter finds something): one for
+    the focus-node tests together, one a check without a prefilter, one a SHACL-SPARQL constraint."""
+    out: dict = {}
+    merged = set()
+    for c in the_plan.checks:
+        if c.exists is not None:
+            if c.top not in merged:
+                merged.add(c.top)
+                out[c.top] = out.get(c.top, 0) + 1
+        elif not c.prefilter:
+            out[c.top] = out.get(c.top, 0) + 1
+    for c in sparql:
+        out[c.shape] = out.get(c.shape, 0) + 1
+    return out
+
+
 class FocusGraph:
     """Each top-level shape's focus nodes, kept in the store (one named graph, a key per shape)
     rather than in Python: found by one SELECT per shape and inserted as Oxigraph terms, so a
@@ -637,7 +655,10 @@ class FocusGraph:
     GRAPH = FOCUS
     SCOPE = FOCUS + ":scope"
 
-    def __init__(self, store, sg, shapes, scope=None, scope_graphs=None, inline=frozenset()):
+    def __init__(self, store, sg, shapes, scope=None, scope_graphs=None, reads=None):
+        """``reads``: how many queries read each shape's focus nodes (:func:`reads`; None: many).
+        Where one or two do and there are many nodes (PREFILTER_MIN or more), they are a subquery
+        where read rather than a key of the focus graph (its inserts: 1 s per 100,000 nodes)."""
         import pyoxigraph as ox
         from rdflib import Literal
 
@@ -645,7 +666,7 @@ class FocusGraph:
 
         self.store, self.keys, self._nodes, self._any, self.originals = store, {}, {}, {}, {}
         self.counts: dict = {}  # key -> the number of focus nodes put in it (for PREFILTER_MIN)
-        self._inline: dict = {}  # shape -> a subquery giving its focus nodes, for shapes in ``inline``
+        self._inline: dict = {}  # shape -> the subquery giving its focus nodes, for shapes read once or twice
         self.query = _query(store)
         graph = ox.NamedNode(self.GRAPH)
         c = _Compiler(sg) if shapes else None
@@ -658,21 +679,19 @@ class FocusGraph:
         else:
             keep = ""
         made: dict = {}  # shapes with the same targets share their focus nodes (a measure's shapes)
+        sharing: dict = {}  # key -> its shapes
         found = []  # (key, the query of its focus nodes), run together below
-        # the shapes read once (``inline``: a SHACL-SPARQL constraint's) come last, so they can share a key
-        for i, shape in enumerate(sorted(shapes, key=lambda s: (s in inline, str(s)))):
+        for i, shape in enumerate(sorted(shapes, key=str)):
             groups = _focus_patterns(c, shape)
             listed = c.objects(shape, "targetNode")
             targets = (tuple(sorted(map(str, listed))), tuple(sorted(groups)))
             if targets in made and not any(isinstance(n, Literal) for n in listed):
                 self.keys[shape] = made[targets]
-                continue
-            select = "SELECT DISTINCT ?this WHERE { { " + " UNION ".join(groups) + f" }} {keep} }}"
-            if shape in inline and groups and not listed:  # a subquery where it is read, not 100,000 inserts
-                self.keys[shape], self._inline[shape] = None, f"{{ {select} }}"
+                sharing[made[targets]].append(shape)
                 continue
             key = ox.NamedNode(f"{FOCUS}:{i}")
             self.keys[shape] = made[targets] = key.value
+            sharing[key.value] = [shape]
             nodes = [n for n in listed if scope is None or n in scope]
             if scope_graphs is not None and nodes:  # a target node is in scope when a user's graph describes it
                 nodes = [n for n in nodes if self.query(f"ASK {{ {keep} }}",
@@ -682,8 +701,16 @@ class FocusGraph:
             self._originals(nodes)
             self.counts[key.value] = len(nodes)
             if groups:
-                found.append((key, select))
-        for (key, _), rows in zip(found, _solutions(store, [q for _, q in found])):
+                found.append((key, "SELECT DISTINCT ?this WHERE { { " + " UNION ".join(groups) + f" }} {keep} }}",
+                              not listed))
+        few = {key.value for key, _, alone in found  # read once or twice: at most PREFILTER_MIN - 1 nodes put in
+               if alone and reads is not None and sum(reads.get(s, 0) for s in sharing[key.value]) <= 2}
+        queries = [q + (f" LIMIT {PREFILTER_MIN}" if key.value in few else "") for key, q, _ in found]
+        for (key, query, _), rows in zip(found, _solutions(store, queries)):
+            if key.value in few and len(rows) >= PREFILTER_MIN:  # many: a subquery where read
+                for shape in sharing[key.value]:
+                    self._inline[shape] = f"{{ {query} }}"
+                continue
             self.counts[key.value] += len(rows)
             store.bulk_extend(ox.Quad(key, graph, row[0], graph) for row in rows)
 
@@ -723,7 +750,10 @@ class FocusGraph:
         return self._nodes[shape]
 
     def count(self, shape) -> int:
-        """How many focus nodes the shape has (at most: a target node may also be a target's instance)."""
+        """How many focus nodes the shape has (at most: a target node may also be a target's instance);
+        for a shape whose focus nodes are a subquery, not counted: PREFILTER_MIN (its prefilters run)."""
+        if shape in self._inline:
+            return PREFILTER_MIN
         return self.counts.get(self.keys.get(shape), 0)
 
     def has_nodes(self, shape) -> bool:

@@ -408,7 +408,7 @@ def _outcome(data, scope, shapes_graph, inference: str, prefixes: dict, engine: 
             own = plan.compiled | {s for s in fast_shapes if s in plain and s not in plan.fallback}
             in_place = scope_graphs is not None and shacl.oxigraph_of(data) is not None
             focus = shacl_compiled.FocusGraph(store, shapes_graph, own, None if in_place else scope,
-                                              scope_graphs if in_place else None, inline=own - {c.top for c in plan.checks})
+                                              scope_graphs if in_place else None, shacl_compiled.reads(plan, fast))
             rest = fast_shapes - set(focus.keys)
             if fast and not (plan.fallback or rest):  # the SHACL-SPARQL constraints need nothing pyshacl finds:
                 side = ThreadPoolExecutor(1)  # they run beside the core's queries, so no core waits on a tail
