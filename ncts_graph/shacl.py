@@ -399,7 +399,9 @@ def split_shapes(shapes):
     A constraint goes to Oxigraph when its shape is a node shape no other shape refers to
     (so it is only ever evaluated on its own targets) and its query needs no $shapesGraph.
     """
-    from rdflib import Graph, Literal, Namespace
+    from rdflib import Graph, Namespace
+
+    from . import shacl_compiled
 
     sh = Namespace(SH)
     core = Graph()
@@ -412,7 +414,7 @@ def split_shapes(shapes):
     for shape, constraint in list(shapes.subject_objects(sh.sparql)):
         if (shape, sh.path, None) in shapes or shape in nested:
             continue
-        if (constraint, sh.deactivated, Literal(True)) in shapes or (shape, sh.deactivated, Literal(True)) in shapes:
+        if any(shacl_compiled.is_true(v) for n in (constraint, shape) for v in shapes.objects(n, sh.deactivated)):
             continue  # pyshacl skips it too
         select = shapes.value(constraint, sh.select)
         if select is None or "shapesGraph" in str(select):

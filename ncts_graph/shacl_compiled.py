@@ -66,6 +66,15 @@ BY_VALUE = 50
 _TARGETS = ("targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf")
 
 
+def is_true(term) -> bool:
+    """A boolean parameter as pyshacl reads it: by its value, so "TRUE"^^xsd:boolean is true and
+    "1" is not (the shapes are parsed under pyshacl's patch of rdflib's booleans), never by its
+    lexical form."""
+    from rdflib import Literal
+
+    return isinstance(term, Literal) and term.value is True
+
+
 class Unsupported(Exception):
     """Something this compiler does not translate faithfully: the shape goes to pyshacl."""
 
@@ -127,12 +136,9 @@ def term(t) -> str:
 
 class _Compiler:
     def __init__(self, sg, confirm: bool = True):
-        from rdflib import Literal
-
         self.sg = sg
         self.confirm = confirm  # False: the constraints pyshacl decides (_confirmed) are Unsupported
         self.counter = itertools.count()
-        self.true = Literal(True)
         # parameters of custom (SPARQL-based) constraint components: a shape using one goes to pyshacl
         self.custom = {p for param in sg.objects(None, _u("parameter")) for p in sg.objects(param, _u("path"))}
 
@@ -149,7 +155,7 @@ class _Compiler:
         return values[0] if values else None
 
     def deactivated(self, node) -> bool:
-        return any(v == self.true for v in self.objects(node, "deactivated"))
+        return any(is_true(v) for v in self.objects(node, "deactivated"))
 
     def may_be_empty(self, p) -> bool:
         """Whether the path can have length zero (then ``[] path ?v`` does not give every value)."""
@@ -295,8 +301,6 @@ class _Compiler:
 
     def conforms(self, shape) -> str:
         """A boolean expression on {v}: the node conforms to ``shape`` (a nested shape)."""
-        from rdflib import BNode, Literal, URIRef
-
         if self.deactivated(shape):
             return "true"
         if self.objects(shape, "sparql") or self.objects(shape, "qualifiedValueShape"):
@@ -390,8 +394,6 @@ def plan(sg, skip=frozenset(), confirm: bool = True) -> Plan:
     split), or put it in ``fallback`` with the reason. ``confirm`` False: the store is a copy
     that lost rdflib's ill-typed flags, so the constraints pyshacl decides on them
     (:func:`_confirmed`) are left to pyshacl."""
-    from rdflib import URIRef
-    from rdflib.namespace import RDF, RDFS
 
     c = _Compiler(sg, confirm)
     out = Plan()
@@ -429,7 +431,7 @@ def plan(sg, skip=frozenset(), confirm: bool = True) -> Plan:
 
 def _shape_checks(c: _Compiler, shape, top) -> list[Check]:
     """The checks of one shape (node shape: value node = focus node; property shape: its path)."""
-    from rdflib import Literal, URIRef
+    from rdflib import URIRef
 
     path_node = c.one(shape, "path")
     tests = c.value_tests(shape, top=True)
@@ -438,7 +440,7 @@ def _shape_checks(c: _Compiler, shape, top) -> list[Check]:
              if c.objects(shape, n)] + confirmed
     if (tests or extra) and not c.objects(shape, "message") and REQUIRE_MESSAGES:
         raise Unsupported("a shape without sh:message (pyshacl writes generic messages)")
-    if c.objects(shape, "qualifiedValueShapesDisjoint") and any(v == Literal(True) for v in
+    if c.objects(shape, "qualifiedValueShapesDisjoint") and any(is_true(v) for v in
                                                                    c.objects(shape, "qualifiedValueShapesDisjoint")):
         raise Unsupported("sh:qualifiedValueShapesDisjoint")
     checks = []
@@ -505,7 +507,7 @@ def _shape_checks(c: _Compiler, shape, top) -> list[Check]:
                       Check(shape, "HasValueConstraintComponent", f"SELECT ?this WHERE {{ {{focus}} FILTER({condition}) }}",
                             False, path_node, top))
     for flag in c.objects(shape, "uniqueLang"):
-        if flag != Literal(True):
+        if not is_true(flag):
             continue  # pyshacl: false (or not a boolean) checks nothing
         # one result per focus node and duplicated language (case-insensitive), without a value
         checks.append(Check(shape, "UniqueLangConstraintComponent",
@@ -536,12 +538,24 @@ class _Confirm:
     has passed the values it can decide for certain)."""
 
     def __init__(self, name: str, parameter, other=None):
+        self.name, self.parameter, self.other, self._probe = name, parameter, other, None
+
+    @property
+    def probe(self):
+        """The component's code, made when a row first needs it (importing pyshacl takes 0.2 s of a
+        one-measure `ncts validate`, whose rows SPARQL usually decides)."""
+        if self._probe is None:
+            self._probe = self._make()
+        return self._probe
+
+    def _make(self):
         import logging
 
         from pyshacl.constraints.core import property_pair_constraints as pairs
         from pyshacl.constraints.core import value_constraints as values
         from pyshacl.constraints.core import value_range_constraints as ranges
 
+        name, parameter = self.name, self.parameter
         cls = {"datatype": values.DatatypeConstraintComponent,
                "minInclusive": ranges.MinInclusiveConstraintComponent,
                "minExclusive": ranges.MinExclusiveConstraintComponent,
@@ -558,7 +572,7 @@ class _Confirm:
             def make_v_result(self, datagraph, focus_node, value_node=None, **_options):
                 return value_node
 
-        self.name, self.parameter, self.other, self.probe = name, parameter, other, Probe()
+        return Probe()
 
     def __call__(self, focus, value, other=None) -> bool:
         try:

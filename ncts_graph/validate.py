@@ -127,7 +127,6 @@ def load_shapes(extra: Iterable[Path | str] = (), bundled: bool = True):
 
 def _load_shapes(extra: Iterable[Path | str] = (), bundled: bool = True):
     """(union shapes graph, [(file, its graph)]), so errors can name the file at fault."""
-    from pyshacl.monkey import rdflib_bool_patch, rdflib_bool_unpatch
     from rdflib import Namespace, URIRef
     from rdflib.namespace import RDF
 
@@ -137,12 +136,13 @@ def _load_shapes(extra: Iterable[Path | str] = (), bundled: bool = True):
     sh = Namespace(SH)
     ds = new_dataset()
     files = shape_files(extra, bundled)
-    rdflib_bool_patch()  # as pyshacl reads shapes: only "true"/"false" are the booleans (sh:uniqueLang "1" is not)
+    monkey = _pyshacl_monkey()
+    monkey.rdflib_bool_patch()  # as pyshacl reads shapes: only "true"/"false" are the booleans (sh:uniqueLang "1" is not)
     try:
         for path in files:
             parse_into(ds, path)
     finally:
-        rdflib_bool_unpatch()
+        monkey.rdflib_bool_unpatch()
     extra_files = files[len(shape_files((), bundled)):] if extra else []
     for path in extra_files:
         g = ds.graph(URIRef(graph_name(path)))
@@ -177,7 +177,6 @@ def validate(files: Iterable[Path | str] | None = None, *, shapes: Iterable[Path
     scope = scope or ("files" if files else "all")
     if scope not in ("files", "all"):
         raise NctsError(f"unknown scope {scope!r} (use files or all)")
-    shapes_errors = _shapes_errors()
     shapes_graph, shapes_files = _load_shapes(shapes, bundled_shapes)  # first: a bad --shapes file fails fast
     if graph is None:
         from . import bigload
@@ -192,7 +191,9 @@ def validate(files: Iterable[Path | str] | None = None, *, shapes: Iterable[Path
     try:
         outcome = _run(dataset, shapes_graph, focus_graphs, inference, as_of, prefixes, engine,
                        bundled_shapes_only=bundled_shapes and not shapes)
-    except shapes_errors as exc:
+    except Exception as exc:
+        if not isinstance(exc, _shapes_errors()):  # asked after the run: pyshacl may be imported by then
+            raise
         raise _shapes_error(exc, shapes_files) from None
     user_graphs = {str(graph_name(f)): str(f) for f in files}
     validated = terms.defined(dataset, list(user_graphs) if files else None)
@@ -436,15 +437,40 @@ def _outcome(data, scope, shapes_graph, inference: str, prefixes: dict, engine: 
     return outcome
 
 
+def _pyshacl_monkey():
+    """pyshacl's ``monkey`` module (its patch of rdflib's booleans), run without pyshacl's package:
+    importing pyshacl takes 0.2 s of a one-measure `ncts validate`, which often needs nothing
+    else of it (the module needs only rdflib and packaging)."""
+    import importlib.util
+    import sys
+
+    if "pyshacl.monkey" in sys.modules:
+        return sys.modules["pyshacl.monkey"]
+    global _MONKEY
+    if _MONKEY is None:
+        package = importlib.util.find_spec("pyshacl")  # finds it, runs nothing
+        spec = importlib.util.spec_from_file_location(
+            "_ncts_pyshacl_monkey", Path(package.submodule_search_locations[0]) / "monkey" / "__init__.py")
+        _MONKEY = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(_MONKEY)
+    return _MONKEY
+
+
+_MONKEY = None
+
+
 def _shapes_errors() -> tuple:
-    from pyshacl.errors import ReportableRuntimeError
+    """The errors that mean unusable shapes: the project's; pyshacl's (ValidationFailure,
+    ConstraintLoadError, ...), which only a pyshacl already imported can have raised;
+    NotImplementedError for what pyshacl does not support ($shapesGraph); RecursionError for
+    shapes nested without end."""
+    import sys
 
     from .shacl import ShapesError
 
-    # pyshacl's errors for unusable shapes (ValidationFailure, ConstraintLoadError, ...);
-    # NotImplementedError for what it does not support ($shapesGraph); RecursionError for
-    # shapes nested without end
-    return ShapesError, ReportableRuntimeError, NotImplementedError, RecursionError
+    errors = sys.modules.get("pyshacl.errors")
+    return (ShapesError, NotImplementedError, RecursionError,
+            *([errors.ReportableRuntimeError] if errors is not None else []))
 
 
 def _shapes_error(exc, shapes_files) -> NctsError:
