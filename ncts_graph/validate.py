@@ -530,16 +530,15 @@ def _add_result(report, row, prefixes: dict, data, shapes_graph, root=None):
 def _fill(message, bindings, prefixes: dict, done: dict | None = None):
     """SHACL message templates: {?var} and {$var} take the solution's value. ``done``: the
     messages filled so far (tens of thousands of results repeat the same few values)."""
-    from rdflib import Literal
-
-    from .namespaces import compact
-
     names = _TEMPLATE.findall(message) if "{" in message else None
     if not names:
         return message
     key = (message, *(bindings.get(n) for n in names))
     if done is not None and key in done:
         return done[key]
+    from rdflib import Literal
+
+    from .namespaces import compact
 
     def value(match):
         term = bindings.get(match.group(1))
