@@ -81,3 +81,22 @@ def test_every_property_says_whether_its_values_are_nodes_or_literals(name):
             assert g.value(shape, SH.nodeKind) is not None, f"{name}: sh:node without sh:nodeKind on {key}"
     missing = sorted(set(paths_seen) - kinded)
     assert paths_seen and not missing, f"{name}: no value-kind constraint on {missing}"
+
+
+# --- the privacy rule names every personal-data property it targets ------------------
+
+PERSONAL = sorted(SHAPES.objects(URIRef("https://w3id.org/ncts-graph/shapes#NoPersonalDataShape"), SH.targetSubjectsOf))
+
+
+@pytest.mark.parametrize("engine", ["compiled", "pyshacl"])
+def test_every_personal_data_property_is_a_violation(tmp_path, engine):
+    """Its query is one UNION branch a property (an index lookup each, not a scan of every triple):
+    a property the targets name but no branch reads would pass silently."""
+    from ncts_graph.validate import validate
+
+    assert len(PERSONAL) == 18
+    f = tmp_path / "person.ttl"
+    f.write_text("".join(f"<https://example.org/x{i}> <{p}> \"x\" .\n" for i, p in enumerate(PERSONAL)), encoding="utf-8")
+    report = validate([f], engine=engine)
+    found = {r.path for r in report.results if str(r.source_shape).endswith("#NoPersonalDataShape")}
+    assert found == set(PERSONAL)
