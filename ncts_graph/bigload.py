@@ -99,6 +99,20 @@ def release() -> None:
         libc.malloc_trim(0)
 
 
+def leave(code: int) -> None:
+    """End the process now, its output flushed: a big input's store and results are not freed
+    object by object at exit (2 s at N = 100,000); the system takes the memory back at once."""
+    import os
+    import sys
+
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # closed, or a reader gone: nothing more can reach it
+            pass
+    os._exit(code)
+
+
 def is_big(files) -> bool:
     total = 0
     for f in files:

@@ -187,7 +187,12 @@ def validate(files: Iterable[Path | str] | None = None, *, shapes: Iterable[Path
     else:
         dataset = graph
     focus_graphs = {str(graph_name(f)) for f in files} if scope == "files" else None
-    prefixes = prefixes_of(dataset) | terms.declared_prefixes(files)
+    # the files' own prefixes are read with that index, so after the run (into the dict its rows
+    # hold: they are only shown in results), unless the run builds its report graph (inference)
+    prefixes = prefixes_of(dataset)
+    declared = lambda: prefixes.update(terms.declared_prefixes(files))  # noqa: E731
+    if inference != "none":
+        declared()
     try:
         outcome = _run(dataset, shapes_graph, focus_graphs, inference, as_of, prefixes, engine,
                        bundled_shapes_only=bundled_shapes and not shapes)
@@ -195,6 +200,8 @@ def validate(files: Iterable[Path | str] | None = None, *, shapes: Iterable[Path
         if not isinstance(exc, _shapes_errors()):  # asked after the run: pyshacl may be imported by then
             raise
         raise _shapes_error(exc, shapes_files) from None
+    if inference == "none":
+        declared()
     user_graphs = {str(graph_name(f)): str(f) for f in files}
     validated = terms.defined(dataset, list(user_graphs) if files else None)
     if files:  # "nothing to validate" is about the project's rules, so only with the bundled shapes
@@ -410,6 +417,10 @@ def _outcome(data, scope, shapes_graph, inference: str, prefixes: dict, engine: 
             in_place = scope_graphs is not None and shacl.oxigraph_of(data) is not None
             focus = shacl_compiled.FocusGraph(store, shapes_graph, own, None if in_place else scope,
                                               scope_graphs if in_place else None, shacl_compiled.reads(plan, fast))
+            if shacl.oxigraph_of(data) is not None:  # large input: a large file's line index is built
+                from .locate import warm  # beside the checks (after the focus nodes, which hold the GIL)
+
+                warm(data)
             rest = fast_shapes - set(focus.keys)
             if fast and not (plan.fallback or rest):  # the SHACL-SPARQL constraints need nothing pyshacl finds:
                 side = ThreadPoolExecutor(1)  # they run beside the core's queries, so no core waits on a tail

@@ -217,13 +217,21 @@ def test_big_input_loaded_into_oxigraph_gives_the_same_report(synthetic_200, mon
     from ncts_graph import bigload
     from ncts_graph.validate import render_json, render_text, validate
 
+    from ncts_graph import locate
+
     small = validate([synthetic_200], as_of="2027-03-01")
     monkeypatch.setattr(bigload, "BIG_BYTES", 0)
     loaded = []
     real = bigload.load_oxigraph
     monkeypatch.setattr(bigload, "load_oxigraph", lambda *a, **k: loaded.append(1) or real(*a, **k))
+    monkeypatch.setattr(locate, "WARM_BYTES", 0)  # every file's line index built beside the checks
+    locate._index.cache_clear()
+    warmed = []
+    monkeypatch.setattr(locate, "_warming", type("Seen", (dict,), {
+        "__setitem__": lambda self, k, v: warmed.append(k) or dict.__setitem__(self, k, v)})())
     big = validate([synthetic_200], as_of="2027-03-01")
     assert loaded  # the Oxigraph loader was used
+    assert str(synthetic_200) in warmed and str(synthetic_200) not in locate._warming  # in a thread, waited for
     assert render_text(big, "nl") == render_text(small, "nl")
     assert _json(big) == _json(small)
 
@@ -323,3 +331,30 @@ def test_benchmark_engine_table_runs_end_to_end(tmp_path):
     skipped = [line for line in lines if line.split()[:1] == ["3000"]]
     assert skipped and all("skipped: estimated" in line or "not installed" in line for line in skipped), skipped
     assert "skipped: estimated" in next(line for line in skipped if " compiled " in line)
+
+
+def test_cli_on_big_input_ends_at_once_with_the_whole_report_and_its_exit_code(monkeypatch):
+    """`ncts validate` on big input leaves without freeing the store object by object (2 s at
+    N = 100,000): the report is written whole and flushed first, and the exit code is kept."""
+    import os
+
+    from click.testing import CliRunner
+
+    from ncts_graph import bigload
+    from ncts_graph.cli import main
+
+    class Left(Exception):
+        pass
+
+    codes = []
+    monkeypatch.setattr(os, "_exit", lambda code: codes.append(code) or (_ for _ in ()).throw(Left()))
+    monkeypatch.setattr(bigload, "BIG_BYTES", 0)
+    files = [str(f) for f in _bench().examples()]  # those Oxigraph's parser reads
+    result = CliRunner().invoke(main, ["validate", "--lang", "en", "--format", "json", *files])
+    assert isinstance(result.exception, Left) and codes == [1], (result.exception, result.output[-300:])
+    data = json.loads(result.output)  # the whole report, flushed before the end
+    assert data["conforms"] is False and len(data["results"]) >= len(files)
+    monkeypatch.setattr(bigload, "BIG_BYTES", 2**62)  # a small input ends as before
+    result = CliRunner().invoke(main, ["validate", "--lang", "en", "--format", "json", *files])
+    where = lambda d: sorted((r["component"], r["file"], r["line"], r["message"]) for r in d["results"])  # noqa: E731
+    assert result.exit_code == 1 and codes == [1] and where(json.loads(result.output)) == where(data)

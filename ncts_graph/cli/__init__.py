@@ -183,8 +183,13 @@ def validate(files, extra_shapes, no_bundled_shapes, fmt, lang, as_of, inference
     text = (lambda r: summary(r, lang)) if quiet else (lambda r: render_text(r, lang))
     render = {"text": text, "json": render_json, "ttl": render_ttl}[fmt]
     click.echo(render(report).rstrip("\n"))  # rendered whole first: never half a report
-    if not report.conforms:
-        sys.exit(EXIT_FAIL)
+    code = 0 if report.conforms else EXIT_FAIL
+    from .. import bigload
+
+    if files and bigload.is_big(files):
+        bigload.leave(code)
+    if code:
+        sys.exit(code)
 
 
 @main.command()
