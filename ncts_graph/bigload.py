@@ -131,10 +131,12 @@ def load_oxigraph(files, *, bundled: bool = True):
     from rdflib import Dataset
 
     from .load import bundled_files
+    from .locate import warm
     from .namespaces import PREFIXES
     from .query import fill
 
     fewer_arenas()
+    warm(files)  # a large file's line index, built while Oxigraph loads it (on the other core)
     ds = Dataset(store="Oxigraph", default_union=True)
     for prefix, iri in PREFIXES.items():
         ds.bind(prefix, iri, override=True)

@@ -43,8 +43,8 @@ class _File:
 
 # path -> the thread indexing it (:func:`warm`)
 _warming: dict = {}
-# a file this large is indexed beside the checks (77 MB of Turtle: 1.9 s, while the checks leave
-# part of a core idle); a smaller one when a result is first placed in it
+# a file this large has its line index built in a thread while Oxigraph loads it (77 MB of Turtle:
+# 1.9 s, and the load, which leaves the GIL, uses one core); a smaller one when a result is first placed
 WARM_BYTES = 4 * 2**20
 
 
@@ -52,27 +52,37 @@ def files_of(dataset) -> dict:
     """{graph IRI: the file it was loaded from} for the graphs of ``dataset`` that are files."""
     out = {}
     for g in dataset.graphs():
-        iri = str(g.identifier)
-        if iri.startswith("file:"):
-            out[iri] = unquote(urlparse(iri).path)
-        elif iri.startswith("https://w3id.org/ncts-graph/graph/"):
-            from . import paths
-
-            out[iri] = str(paths.home() / f"{iri[len('https://w3id.org/ncts-graph/graph/'):]}.ttl")
+        path = _path_of(str(g.identifier))
+        if path is not None:
+            out[str(g.identifier)] = path
     return out
 
 
-def warm(dataset) -> None:
-    """Start indexing the lines of the large files behind ``dataset`` in a thread of its own,
-    so the index is ready when the results are placed."""
+def _path_of(iri: str) -> str | None:
+    """The file a graph was loaded from, by its name (:func:`ncts_graph.load.graph_name`)."""
+    if iri.startswith("file:"):
+        return unquote(urlparse(iri).path)
+    if iri.startswith("https://w3id.org/ncts-graph/graph/"):
+        from . import paths
+
+        return str(paths.home() / f"{iri[len('https://w3id.org/ncts-graph/graph/'):]}.ttl")
+    return None
+
+
+def warm(files) -> None:
+    """Start building the line index of each large file among ``files`` in a thread of its own,
+    so it is ready when results are placed."""
     import threading
 
-    for path in files_of(dataset).values():
+    from .load import graph_name
+
+    for f in files:
         try:
-            big = Path(path).stat().st_size >= WARM_BYTES
+            big = Path(f).stat().st_size >= WARM_BYTES
         except OSError:
             continue
-        if big and path not in _warming:
+        path = _path_of(str(graph_name(Path(f))))  # as the Locator names it
+        if big and path is not None and path not in _warming:
             _warming[path] = thread = threading.Thread(target=_index, args=(path,), daemon=True)
             thread.start()
 

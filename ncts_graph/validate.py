@@ -417,10 +417,6 @@ def _outcome(data, scope, shapes_graph, inference: str, prefixes: dict, engine: 
             in_place = scope_graphs is not None and shacl.oxigraph_of(data) is not None
             focus = shacl_compiled.FocusGraph(store, shapes_graph, own, None if in_place else scope,
                                               scope_graphs if in_place else None, shacl_compiled.reads(plan, fast))
-            if shacl.oxigraph_of(data) is not None:  # large input: a large file's line index is built
-                from .locate import warm  # beside the checks (after the focus nodes, which hold the GIL)
-
-                warm(data)
             rest = fast_shapes - set(focus.keys)
             if fast and not (plan.fallback or rest):  # the SHACL-SPARQL constraints need nothing pyshacl finds:
                 side = ThreadPoolExecutor(1)  # they run beside the core's queries, so no core waits on a tail
