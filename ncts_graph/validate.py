@@ -402,7 +402,7 @@ def _outcome(data, scope, shapes_graph, inference: str, prefixes: dict, engine: 
         triples = ((s, p, o) for g in data.graphs() for s, p, o in g) if hasattr(data, "graphs") else data
         return shacl.to_store(triples, ill_typed)
 
-    focus = side = None
+    focus = side = beside = None  # beside: the SHACL-SPARQL rows, when they are found beside the core
     outcome = _Outcome(core, data)
     try:
         if engine == "pyshacl":
@@ -420,7 +420,7 @@ def _outcome(data, scope, shapes_graph, inference: str, prefixes: dict, engine: 
             rest = fast_shapes - set(focus.keys)
             if fast and not (plan.fallback or rest):  # the SHACL-SPARQL constraints need nothing pyshacl finds:
                 side = ThreadPoolExecutor(1)  # they run beside the core's queries, so no core waits on a tail
-                fast = side.submit(shacl.run_sparql, store, fast, focus)
+                beside = side.submit(shacl.run_sparql, store, fast, focus)
             outcome.hits = shacl_compiled.run(store, plan, focus)
             if plan.fallback or rest:
                 outcome.graph, more = shacl.run_core(data, shapes_graph, core, scope, rest, only=plan.fallback,
@@ -430,7 +430,7 @@ def _outcome(data, scope, shapes_graph, inference: str, prefixes: dict, engine: 
                     focus.add(shape, nodes)
         if fast:
             store = store or data_store()
-            rows = fast.result() if side is not None else shacl.run_sparql(store, fast, focus)
+            rows = beside.result() if beside is not None else shacl.run_sparql(store, fast, focus)
             outcome.rows += [(row, prefixes, data, shapes_graph) for row in rows]
     finally:
         if side is not None:
