@@ -187,8 +187,9 @@ def validate(files: Iterable[Path | str] | None = None, *, shapes: Iterable[Path
     else:
         dataset = graph
     focus_graphs = {str(graph_name(f)) for f in files} if scope == "files" else None
-    # the files' own prefixes are read with that index, so after the run (into the dict its rows
-    # hold: they are only shown in results), unless the run builds its report graph (inference)
+    # the files' own prefixes come with each file's line index (a big file's is still being built
+    # beside the load), so after the run, into the dict its rows hold (they are only shown in
+    # results), unless the run builds its report graph (inference)
     prefixes = prefixes_of(dataset)
     declared = lambda: prefixes.update(terms.declared_prefixes(files))  # noqa: E731
     if inference != "none":
