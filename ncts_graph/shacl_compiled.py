@@ -537,7 +537,8 @@ def _shape_checks(c: _Compiler, shape, top) -> list[Check]:
                 checks.append(Check(shape, component,
                                     f"SELECT ?this WHERE {{ {{focus}} OPTIONAL {{ ?this {path} ?v FILTER({test}) }} }} "
                                     f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) {op} {int(n)})", False, path_node, top,
-                                    prefilter=over(int(n), f"FILTER({test})") if op == ">" else None, by="this"))
+                                    prefilter=over(int(n), f"FILTER({test})") if op == ">" else None,
+                                    by="this" if op == ">" else ""))
     return checks
 
 
